@@ -1,0 +1,52 @@
+import { defineConfig } from '@playwright/test';
+import { generateProjects } from '@backstage/e2e-test-utils/playwright';
+
+// Browser tests run Debian's Chromium: this machine cannot download a browser
+// and reaches no network, hence the flags that stop Chromium's background calls.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+export default defineConfig({
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  // The demo (README start command) is started once for all tests, or reused.
+  webServer: [
+    {
+      command: 'yarn start',
+      url: 'http://localhost:3000',
+      reuseExistingServer: true,
+      timeout: 600_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'true',
+      url: 'http://localhost:7007/.backstage/health/v1/readiness',
+      reuseExistingServer: true,
+      timeout: 600_000,
+    },
+  ],
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
+    screenshot: 'only-on-failure',
+    launchOptions: chromium,
+  },
+  outputDir: 'test-output/e2e',
+  projects: generateProjects().map(project => ({
+    ...project,
+    use: { launchOptions: chromium },
+  })),
+});

@@ -1,0 +1,13 @@
+/**
+ * The MeshPortal posture engine: Istio's rules as pure functions over plain data.
+ *
+ * @packageDocumentation
+ */
+
+export * from './model/resources';
+export * from './model/meshConfig';
+export * from './model/snapshot';
+export * from './model/findings';
+export * from './analysis/types';
+export * from './analysis/analyzeMesh';
+export * from './permissions';

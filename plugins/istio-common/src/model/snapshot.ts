@@ -1,0 +1,225 @@
+import {
+  CLUSTER_SCOPED_KINDS,
+  KubeObject,
+  MeshResource,
+  RESOURCE_GROUPS,
+  ResourceKind,
+  ResourceOrigin,
+} from './resources';
+import {
+  DEFAULT_MESH_CONFIG,
+  InjectorConfig,
+  MeshConfig,
+  injectorConfigFrom,
+  parseMeshConfig,
+} from './meshConfig';
+
+/**
+ * An indexed, read-only view of one cluster's (or one repository's) objects.
+ * Built once per analysis; every rule reads from it.
+ * @public
+ */
+export interface MeshSnapshot {
+  readonly meshConfig: MeshConfig;
+  readonly injector: InjectorConfig;
+  /** The namespace Istio's control plane runs in (istio-system). */
+  readonly istioNamespace: string;
+  /** Objects of a kind, in input order. */
+  all<K extends ResourceKind>(kind: K): MeshResource[];
+  /** Objects of a kind in one namespace, in input order. */
+  inNamespace(kind: ResourceKind, namespace: string): MeshResource[];
+  /** One object by kind, namespace and name (cluster-scoped kinds ignore the namespace). */
+  get(kind: ResourceKind, namespace: string, name: string): MeshResource | undefined;
+  /** Every namespace named by a Namespace object or by any namespaced object. */
+  namespaceNames(): string[];
+}
+
+/** Options for {@link buildSnapshot}. @public */
+export interface SnapshotOptions {
+  /** Mesh config that wins over the `istio` ConfigMap. */
+  meshConfig?: MeshConfig;
+  /** Istio's own namespace; defaults to `istio-system`. */
+  istioNamespace?: string;
+  /** Origin recorded on every object, for example the cluster name. */
+  origin?: ResourceOrigin;
+  /** Per-object origin, for example the file and line it was read from. */
+  originOf?: (object: KubeObject, index: number) => ResourceOrigin | undefined;
+}
+
+/** Why an object was not taken into the snapshot. @public */
+export interface SnapshotProblem {
+  index: number;
+  origin?: ResourceOrigin;
+  message: string;
+}
+
+const KNOWN_KINDS = new Set(Object.keys(RESOURCE_GROUPS) as ResourceKind[]);
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v !== undefined && v !== null) out[k] = String(v);
+  }
+  return out;
+}
+
+/**
+ * Turns one parsed object into a {@link MeshResource}, or explains why not.
+ * Returns `undefined` for kinds the engine does not read (skipped silently).
+ * @public
+ */
+export function toMeshResource(
+  object: KubeObject,
+  origin?: ResourceOrigin,
+): MeshResource | { problem: string } | undefined {
+  if (!object || typeof object !== 'object' || Array.isArray(object)) {
+    return { problem: 'not an object' };
+  }
+  if (typeof object.kind !== 'string' || !object.kind) {
+    return { problem: 'document has no "kind"' };
+  }
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  // The Gateway API's Gateway shares Istio's kind name: file it separately.
+  const kind = (
+    object.kind === 'Gateway' &&
+    groupOf(apiVersion) === RESOURCE_GROUPS.KubernetesGateway
+      ? 'KubernetesGateway'
+      : object.kind
+  ) as ResourceKind;
+  if (!KNOWN_KINDS.has(kind)) return undefined;
+  // The Gateway API also has a "Gateway" kind; only Istio's is read.
+  if (apiVersion && groupOf(apiVersion) !== RESOURCE_GROUPS[kind]) return undefined;
+  const meta = object.metadata;
+  if (!meta || typeof meta !== 'object' || typeof meta.name !== 'string' || !meta.name) {
+    return { problem: `${kind} has no metadata.name` };
+  }
+  const clusterScoped = CLUSTER_SCOPED_KINDS.has(kind);
+  const namespaceGiven = !clusterScoped && typeof meta.namespace === 'string' && meta.namespace !== '';
+  return {
+    kind,
+    apiVersion,
+    name: meta.name,
+    namespace: clusterScoped ? '' : namespaceGiven ? (meta.namespace as string) : 'default',
+    namespaceGiven,
+    labels: stringRecord(meta.labels),
+    annotations: stringRecord(meta.annotations),
+    creationTimestamp:
+      typeof meta.creationTimestamp === 'string' ? meta.creationTimestamp : undefined,
+    ownerReferences: Array.isArray(meta.ownerReferences)
+      ? meta.ownerReferences.filter(o => o && typeof o.kind === 'string' && typeof o.name === 'string')
+      : [],
+    uid: typeof meta.uid === 'string' ? meta.uid : undefined,
+    spec: object.spec && typeof object.spec === 'object' ? object.spec : {},
+    status: object.status,
+    data: kind === 'ConfigMap' ? stringRecord(object.data) : undefined,
+    webhooks: Array.isArray(object.webhooks) ? object.webhooks : undefined,
+    origin,
+  };
+}
+
+/**
+ * Indexes plain objects for the rules. Objects of unknown kinds are skipped;
+ * objects the engine cannot use are reported in `problems` and left out,
+ * never thrown.
+ * @public
+ */
+export function buildSnapshot(
+  objects: ReadonlyArray<KubeObject>,
+  options: SnapshotOptions = {},
+): { snapshot: MeshSnapshot; problems: SnapshotProblem[] } {
+  const problems: SnapshotProblem[] = [];
+  const byKind = new Map<ResourceKind, MeshResource[]>();
+  const byNamespace = new Map<string, MeshResource[]>();
+  const byName = new Map<string, MeshResource>();
+  const namespaces = new Set<string>();
+  const key = (kind: string, ns: string, name?: string) =>
+    name === undefined ? `${kind}\u0000${ns}` : `${kind}\u0000${ns}\u0000${name}`;
+
+  objects.forEach((object, index) => {
+    const origin = options.originOf?.(object, index) ?? options.origin;
+    const result = toMeshResource(object, origin);
+    if (!result) return;
+    if ('problem' in result) {
+      problems.push({ index, origin, message: result.problem });
+      return;
+    }
+    let list = byKind.get(result.kind);
+    if (!list) byKind.set(result.kind, (list = []));
+    list.push(result);
+    const nsKey = key(result.kind, result.namespace);
+    let nsList = byNamespace.get(nsKey);
+    if (!nsList) byNamespace.set(nsKey, (nsList = []));
+    nsList.push(result);
+    // Later duplicates replace earlier ones for lookups, as `kubectl apply` would.
+    byName.set(key(result.kind, result.namespace, result.name), result);
+    if (result.kind === 'Namespace') namespaces.add(result.name);
+    else if (result.namespace) namespaces.add(result.namespace);
+  });
+
+  const istioNamespace = options.istioNamespace ?? 'istio-system';
+  let meshConfig = options.meshConfig;
+  if (!meshConfig) {
+    const cm = byName.get(key('ConfigMap', istioNamespace, 'istio'));
+    meshConfig = DEFAULT_MESH_CONFIG;
+    if (cm?.data?.mesh) {
+      try {
+        meshConfig = parseMeshConfig(cm.data.mesh);
+      } catch (e) {
+        problems.push({
+          index: -1,
+          origin: cm.origin,
+          message: `ConfigMap ${istioNamespace}/istio: key "mesh" is not valid YAML (${(e as Error).message}); using Istio's defaults`,
+        });
+      }
+    }
+  }
+  const injectorMap = byName.get(key('ConfigMap', istioNamespace, 'istio-sidecar-injector'));
+  const injector = injectorConfigFrom(injectorMap?.data);
+  const empty: MeshResource[] = [];
+
+  const snapshot: MeshSnapshot = {
+    meshConfig,
+    injector,
+    istioNamespace,
+    all: kind => byKind.get(kind) ?? empty,
+    inNamespace: (kind, namespace) =>
+      byNamespace.get(key(kind, CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace)) ?? empty,
+    get: (kind, namespace, name) =>
+      byName.get(key(kind, CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace, name)),
+    namespaceNames: () => [...namespaces].sort(),
+  };
+  return { snapshot, problems };
+}
+
+/**
+ * istioctl's resource string: `Kind namespace/name`, or `Kind name` when the
+ * input object had no namespace (and for cluster-scoped kinds).
+ * @public
+ */
+export function resourceName(resource: Pick<MeshResource, 'kind' | 'name' | 'namespace' | 'namespaceGiven'>): string {
+  return resource.namespaceGiven
+    ? `${resource.kind} ${resource.namespace}/${resource.name}`
+    : `${resource.kind} ${resource.name}`;
+}
+
+/**
+ * True when every label of `selector` is present with the same value in `labels`.
+ * An empty or missing selector selects everything.
+ * @public
+ */
+export function selectorMatches(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string>,
+): boolean {
+  if (!selector) return true;
+  for (const k in selector) {
+    if (labels[k] !== String(selector[k])) return false;
+  }
+  return true;
+}

@@ -1,0 +1,7 @@
+/**
+ * Service mesh cards, tab and adoption page for Backstage.
+ *
+ * @packageDocumentation
+ */
+
+export { istioPlugin as default } from './plugin';

@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions that onboard services into the Istio mesh and add traffic patterns.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleIstio as default } from './module';
