@@ -67,4 +67,8 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 
+// MeshPortal: Istio mesh posture and adoption, and the mesh scaffolder actions
+backend.add(import('@meshportal/plugin-istio-backend'));
+backend.add(import('@meshportal/plugin-scaffolder-backend-module-istio'));
+
 backend.start();

@@ -11,3 +11,7 @@ export * from './model/findings';
 export * from './analysis/types';
 export * from './analysis/analyzeMesh';
 export * from './permissions';
+export * from './posture';
+export * from './analyzers/mesh';
+export * from './traffic';
+export * from './analyzers/istioctl';

@@ -5,3 +5,19 @@
  */
 
 export { istioPlugin as default } from './plugin';
+export { adoptionRouteRef } from './routes';
+export {
+  istioLegacyPlugin,
+  EntityIstioCard,
+  EntityIstioContent,
+  IstioAdoptionPage,
+} from './legacy';
+export { istioApiRef } from './api/IstioApi';
+export type { IstioApi, EntityName } from './api/IstioApi';
+export { IstioClient } from './api/IstioClient';
+export * from './api/types';
+export {
+  isIstioAvailable,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+} from './kubernetesAnnotations';

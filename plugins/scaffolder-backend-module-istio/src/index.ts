@@ -5,3 +5,14 @@
  */
 
 export { scaffolderModuleIstio as default } from './module';
+export { createTrafficGenerateAction } from './actions/trafficGenerate';
+export { createNamespaceOnboardAction } from './actions/namespaceOnboard';
+export { createMtlsAdvanceAction } from './actions/mtlsAdvance';
+export {
+  HttpMeshReadinessClient,
+  describeBlocker,
+} from './readiness/MeshReadinessClient';
+export type {
+  MeshReadinessService,
+  NamespaceReadiness,
+} from './readiness/MeshReadinessClient';

@@ -1,0 +1,73 @@
+export interface Config {
+  /** Configuration of the MeshPortal Istio backend plugin. */
+  istio?: {
+    /**
+     * Clusters to read. A cluster whose name matches a cluster of
+     * `kubernetes.clusterLocatorMethods[type=config]` inherits its url and
+     * credentials, so only the Istio-specific keys need to be given here.
+     * When this list is absent, every config-located Kubernetes cluster is read.
+     */
+    clusters?: Array<{
+      /** Cluster name, as used by the `backstage.io/kubernetes-cluster` annotation. */
+      name: string;
+      /** API server URL. */
+      url?: string;
+      /** How to authenticate to the API server. */
+      authProvider?: 'serviceAccount' | 'kubeconfig';
+      /**
+       * Bearer token of a read-only service account (see docs/rbac.md).
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /** Path of a kubeconfig file, with `authProvider: kubeconfig`. */
+      kubeconfigPath?: string;
+      /** Context of the kubeconfig to use; its current context by default. */
+      kubeconfigContext?: string;
+      /**
+       * Base64-encoded certificate authority bundle of the API server.
+       * @visibility secret
+       */
+      caData?: string;
+      /** Path of a certificate authority bundle file. */
+      caFile?: string;
+      /** Do not verify the API server's certificate (never in production). */
+      skipTLSVerify?: boolean;
+      /** Base URL of Kiali, e.g. https://kiali.example.com (the `/console` path is appended). */
+      kialiUrl?: string;
+      /** Cluster name Kiali knows this cluster by; only set in multi-cluster meshes. */
+      kialiClusterName?: string;
+      /** Base URL of Grafana. */
+      grafanaUrl?: string;
+      /** UIDs of this installation's Istio dashboards (they ship without a fixed uid). */
+      grafanaDashboards?: {
+        /** UID of "Istio Service Dashboard". */
+        service?: string;
+        /** UID of "Istio Workload Dashboard". */
+        workload?: string;
+      };
+      /** Base URL of the Jaeger UI. */
+      tracingUrl?: string;
+      /** Base URL of the Prometheus HTTP API that scrapes this mesh. */
+      prometheusUrl?: string;
+      /** Istio's root namespace; `istio-system` by default. */
+      meshRootNamespace?: string;
+      /**
+       * Read the cluster from files (kubectl -o yaml dumps, multi-document
+       * YAML, or directories of them) instead of an API server.
+       */
+      snapshotPaths?: string[];
+    }>;
+    telemetry?: {
+      /** Window of traffic to look at, as a Prometheus duration; default `1h`. */
+      window?: string;
+      /** Timeout of one Prometheus query in milliseconds; default 5000. */
+      timeout?: number;
+    };
+    history?: {
+      /** How often to record the adoption history, e.g. `{ hours: 1 }` (default). */
+      frequency?: { days?: number; hours?: number; minutes?: number };
+      /** How long to keep history, e.g. `{ days: 365 }` (default). */
+      retention?: { days?: number; hours?: number };
+    };
+  };
+}

@@ -1,0 +1,90 @@
+import { ConfigReader } from '@backstage/config';
+import { readIstioClusters } from './config';
+
+const kubernetes = {
+  clusterLocatorMethods: [
+    {
+      type: 'config',
+      clusters: [
+        {
+          name: 'prod',
+          url: 'https://prod.example.com:6443',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'prod-token',
+          caData: 'Q0E=',
+        },
+        {
+          name: 'dev',
+          url: 'https://dev.example.com',
+          authProvider: 'serviceAccount',
+        },
+      ],
+    },
+  ],
+};
+
+describe('readIstioClusters', () => {
+  it('inherits connection settings from the Kubernetes plugin by cluster name', () => {
+    const [prod] = readIstioClusters(
+      new ConfigReader({
+        kubernetes,
+        istio: {
+          clusters: [{ name: 'prod', kialiUrl: 'https://kiali.example.com/' }],
+        },
+      }),
+    );
+    expect(prod).toMatchObject({
+      name: 'prod',
+      url: 'https://prod.example.com:6443',
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 'prod-token',
+      caData: 'Q0E=',
+      kialiUrl: 'https://kiali.example.com',
+      meshRootNamespace: 'istio-system',
+      skipTLSVerify: false,
+    });
+  });
+
+  it('reads every config-located Kubernetes cluster when istio.clusters is absent', () => {
+    const clusters = readIstioClusters(new ConfigReader({ kubernetes }));
+    expect(clusters.map(c => c.name)).toEqual(['prod', 'dev']);
+  });
+
+  it('accepts a cluster given only as files', () => {
+    const [files] = readIstioClusters(
+      new ConfigReader({
+        istio: { clusters: [{ name: 'demo', snapshotPaths: ['/tmp/demo'] }] },
+      }),
+    );
+    expect(files).toMatchObject({ name: 'demo', snapshotPaths: ['/tmp/demo'] });
+  });
+
+  it.each([
+    [{ name: 'x' }, /needs a url/],
+    [{ name: 'x', url: 'https://a', authProvider: 'oidc' }, /not supported/],
+    [
+      { name: 'x', url: 'https://a', kialiUrl: 'file:///etc/passwd' },
+      /http\(s\)/,
+    ],
+    [{ name: 'x', url: 'https://a', grafanaUrl: 'not a url' }, /not a URL/],
+  ])('rejects invalid cluster %j', (cluster, message) => {
+    expect(() =>
+      readIstioClusters(new ConfigReader({ istio: { clusters: [cluster] } })),
+    ).toThrow(message);
+  });
+
+  it('rejects duplicate names', () => {
+    expect(() =>
+      readIstioClusters(
+        new ConfigReader({
+          istio: {
+            clusters: [
+              { name: 'a', url: 'https://a' },
+              { name: 'a', url: 'https://b' },
+            ],
+          },
+        }),
+      ),
+    ).toThrow(/duplicate/);
+  });
+});

@@ -1,0 +1,203 @@
+import { KubeObject } from '@meshportal/plugin-istio-common';
+
+/**
+ * One kind the backend lists and watches. Secrets are never among them: the
+ * engine does not need them and the RBAC in docs/rbac.md does not grant them.
+ * @public
+ */
+export interface WatchedKind {
+  kind: string;
+  group: string;
+  /** Versions to try in order; the next one is used when the API answers 404. */
+  versions: string[];
+  plural: string;
+  /** Watch only in the mesh root namespace (the Istio ConfigMaps). */
+  rootNamespaceOnly?: boolean;
+  /** Keeps only what the engine reads; list items carry no kind, so it is set here. */
+  project(object: any, apiVersion: string): KubeObject;
+}
+
+const DROPPED_ANNOTATIONS = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+];
+
+function slimMetadata(meta: any): KubeObject['metadata'] {
+  if (!meta || typeof meta !== 'object') return undefined;
+  let annotations: Record<string, string> | undefined;
+  if (meta.annotations && typeof meta.annotations === 'object') {
+    annotations = { ...meta.annotations };
+    for (const key of DROPPED_ANNOTATIONS) delete annotations![key];
+  }
+  return {
+    name: meta.name,
+    namespace: meta.namespace,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    creationTimestamp: meta.creationTimestamp,
+    labels: meta.labels,
+    annotations,
+    ownerReferences: Array.isArray(meta.ownerReferences)
+      ? meta.ownerReferences.map((o: any) => ({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          name: o.name,
+          uid: o.uid,
+          controller: o.controller,
+        }))
+      : undefined,
+  };
+}
+
+function slimPodSpec(spec: any) {
+  if (!spec || typeof spec !== 'object') return {};
+  const list = (v: any) => (Array.isArray(v) ? v : []);
+  return {
+    hostNetwork: spec.hostNetwork === true ? true : undefined,
+    containers: list(spec.containers).map((c: any) => ({
+      name: c?.name,
+      ports: Array.isArray(c?.ports)
+        ? c.ports.map((p: any) => ({
+            name: p?.name,
+            containerPort: p?.containerPort,
+            protocol: p?.protocol,
+          }))
+        : undefined,
+    })),
+    initContainers: list(spec.initContainers).map((c: any) => ({
+      name: c?.name,
+      restartPolicy: c?.restartPolicy,
+    })),
+  };
+}
+
+function base(o: any, kind: string, apiVersion: string): KubeObject {
+  return { apiVersion, kind, metadata: slimMetadata(o?.metadata) };
+}
+
+function workloadProjection(kind: string) {
+  return (o: any, apiVersion: string): KubeObject => ({
+    ...base(o, kind, apiVersion),
+    spec: {
+      replicas: o?.spec?.replicas,
+      selector: o?.spec?.selector,
+      template: {
+        metadata: {
+          labels: o?.spec?.template?.metadata?.labels,
+          annotations: o?.spec?.template?.metadata?.annotations,
+        },
+        spec: slimPodSpec(o?.spec?.template?.spec),
+      },
+    },
+  });
+}
+
+/** Istio config objects are small and read as a whole; status is dropped. */
+function istioProjection(kind: string) {
+  return (o: any, apiVersion: string): KubeObject => ({
+    ...base(o, kind, apiVersion),
+    spec: o?.spec,
+  });
+}
+
+/** The injector template is large and unused: keep the settings before it. */
+function configMapData(data: any): Record<string, string> | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value !== 'string') continue;
+    out[key] = key === 'config' ? value.split(/^template:/m)[0] : value;
+  }
+  return out;
+}
+
+/** The kinds read from every cluster. @public */
+export const WATCHED_KINDS: WatchedKind[] = [
+  {
+    kind: 'Namespace',
+    group: '',
+    versions: ['v1'],
+    plural: 'namespaces',
+    project: o => base(o, 'Namespace', 'v1'),
+  },
+  {
+    kind: 'Pod',
+    group: '',
+    versions: ['v1'],
+    plural: 'pods',
+    project: o => ({
+      ...base(o, 'Pod', 'v1'),
+      spec: slimPodSpec(o?.spec),
+      status: { phase: o?.status?.phase },
+    }),
+  },
+  {
+    kind: 'Service',
+    group: '',
+    versions: ['v1'],
+    plural: 'services',
+    project: o => ({
+      ...base(o, 'Service', 'v1'),
+      spec: {
+        type: o?.spec?.type,
+        selector: o?.spec?.selector,
+        ports: o?.spec?.ports,
+        externalName: o?.spec?.externalName,
+        clusterIP: o?.spec?.clusterIP,
+      },
+    }),
+  },
+  {
+    kind: 'ConfigMap',
+    group: '',
+    versions: ['v1'],
+    plural: 'configmaps',
+    rootNamespaceOnly: true,
+    project: o => ({
+      ...base(o, 'ConfigMap', 'v1'),
+      data: configMapData(o?.data),
+    }),
+  },
+  ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map(kind => ({
+    kind,
+    group: 'apps',
+    versions: ['v1'],
+    plural: `${kind.toLowerCase()}s`,
+    project: workloadProjection(kind),
+  })),
+  {
+    kind: 'MutatingWebhookConfiguration',
+    group: 'admissionregistration.k8s.io',
+    versions: ['v1'],
+    plural: 'mutatingwebhookconfigurations',
+    project: o => ({
+      ...base(
+        o,
+        'MutatingWebhookConfiguration',
+        'admissionregistration.k8s.io/v1',
+      ),
+      // The CA bundle and service reference are not needed.
+      webhooks: Array.isArray(o?.webhooks)
+        ? o.webhooks.map((w: any) => ({
+            name: w?.name,
+            namespaceSelector: w?.namespaceSelector,
+            objectSelector: w?.objectSelector,
+          }))
+        : undefined,
+    }),
+  },
+  ...[
+    ['PeerAuthentication', 'security.istio.io', 'peerauthentications'],
+    ['AuthorizationPolicy', 'security.istio.io', 'authorizationpolicies'],
+    ['DestinationRule', 'networking.istio.io', 'destinationrules'],
+    ['VirtualService', 'networking.istio.io', 'virtualservices'],
+    ['Gateway', 'networking.istio.io', 'gateways'],
+    ['Sidecar', 'networking.istio.io', 'sidecars'],
+    ['ServiceEntry', 'networking.istio.io', 'serviceentries'],
+  ].map(([kind, group, plural]) => ({
+    kind,
+    group,
+    versions: ['v1', 'v1beta1'],
+    plural,
+    project: istioProjection(kind),
+  })),
+];

@@ -1,0 +1,154 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { istioPermissions } from '@meshportal/plugin-istio-common';
+import { AdoptionService } from './adoption/AdoptionService';
+import { readIstioClusters } from './clusters/config';
+import { KubeClusterSource } from './clusters/KubeClusterSource';
+import { SnapshotFileSource } from './clusters/SnapshotFileSource';
+import { ClusterSource } from './clusters/types';
+import { AdoptionHistory } from './history/AdoptionHistory';
+import { HistoryStore } from './history/HistoryStore';
+import { MeshPostureService } from './posture/MeshPostureService';
+import { createRouter } from './service/router';
+import { PrometheusClient } from './telemetry/PrometheusClient';
+import { TelemetryService } from './telemetry/TelemetryService';
+
+type Duration = { days?: number; hours?: number; minutes?: number };
+
+function durationMs(
+  d: Duration & { seconds?: number; weeks?: number },
+): number {
+  return (
+    ((d.weeks ?? 0) * 7 * 24 * 60 * 60 +
+      (d.days ?? 0) * 24 * 60 * 60 +
+      (d.hours ?? 0) * 60 * 60 +
+      (d.minutes ?? 0) * 60 +
+      (d.seconds ?? 0)) *
+    1000
+  );
+}
+
+/**
+ * The Istio backend plugin: mesh posture per catalog entity, mesh adoption
+ * and its history, under /api/istio.
+ * @public
+ */
+export const istioPlugin = createBackendPlugin({
+  pluginId: 'istio',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        auth,
+        permissions,
+        permissionsRegistry,
+        database,
+        scheduler,
+        lifecycle,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(istioPermissions);
+
+        const clusters = readIstioClusters(config);
+        const sources: ClusterSource[] = clusters.map(cluster =>
+          cluster.snapshotPaths
+            ? new SnapshotFileSource(
+                cluster.name,
+                cluster.snapshotPaths,
+                logger,
+              )
+            : new KubeClusterSource(cluster, logger),
+        );
+        const timeout =
+          config.getOptionalNumber('istio.telemetry.timeout') ?? 5000;
+        const telemetry = new TelemetryService(
+          new Map(
+            clusters
+              .filter(c => c.prometheusUrl)
+              .map(c => [
+                c.name,
+                new PrometheusClient(c.prometheusUrl!, timeout),
+              ]),
+          ),
+          config.getOptionalString('istio.telemetry.window') ?? '1h',
+          logger,
+        );
+        const posture = new MeshPostureService({
+          clusters,
+          sources,
+          telemetry,
+          logger,
+        });
+        const adoption = new AdoptionService(posture, catalog, telemetry);
+
+        const frequency: Duration = config.has('istio.history.frequency')
+          ? readDurationFromConfig(config, { key: 'istio.history.frequency' })
+          : { hours: 1 };
+        const retention: Duration = config.has('istio.history.retention')
+          ? readDurationFromConfig(config, { key: 'istio.history.retention' })
+          : { days: 365 };
+        const history = new AdoptionHistory({
+          store: await HistoryStore.create(database),
+          adoption,
+          ready: () =>
+            sources.length > 0 &&
+            sources.every(s => posture.clusterReport(s.cluster) !== undefined),
+          periodMs: durationMs(frequency),
+          retentionMs: durationMs(retention),
+          logger,
+        });
+
+        // Sources run in the background; the API answers with what is synced.
+        posture
+          .start()
+          .catch(error =>
+            logger.error(`istio: cluster sources failed to start: ${error}`),
+          );
+        lifecycle.addShutdownHook(() => posture.stop());
+
+        await scheduler.scheduleTask({
+          id: 'istio-adoption-history',
+          frequency,
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 2 },
+          scope: 'global',
+          fn: async () => {
+            await history.recordNow(await auth.getOwnServiceCredentials());
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            posture,
+            adoption,
+            history,
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

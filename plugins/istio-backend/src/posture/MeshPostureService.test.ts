@@ -1,0 +1,427 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { join } from 'node:path';
+import {
+  KubeTestServer,
+  startKubeTestServer,
+} from '@meshportal/kube-test-server';
+import { KubeClusterSource } from '../clusters/KubeClusterSource';
+import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
+import {
+  ClusterSource,
+  ClusterSyncStatus,
+  SourcedObject,
+} from '../clusters/types';
+import { PrometheusClient } from '../telemetry/PrometheusClient';
+import { TelemetryService } from '../telemetry/TelemetryService';
+import { MeshPostureService } from './MeshPostureService';
+
+const logger = mockServices.logger.mock();
+const FIXTURE = join(__dirname, '../__fixtures__/demo');
+
+function component(
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
+  };
+}
+
+/** A Prometheus answering every request-count query with these callers. */
+function prometheusWith(
+  callers: Array<Record<string, string> & { value: string }>,
+) {
+  const fetchImpl = jest.fn(async (url: string) => {
+    const query = decodeURIComponent(String(url).split('query=')[1]);
+    const result = query.includes('istio_requests_total')
+      ? callers.map(({ value, ...metric }) => ({ metric, value: [0, value] }))
+      : [];
+    return new Response(
+      JSON.stringify({
+        status: 'success',
+        data: { resultType: 'vector', result },
+      }),
+    );
+  });
+  return {
+    fetchImpl,
+    client: new PrometheusClient('http://prometheus', 1000, fetchImpl as any),
+  };
+}
+
+async function serviceFor(prometheus?: PrometheusClient) {
+  const clusters = [
+    {
+      name: 'demo',
+      skipTLSVerify: false,
+      grafanaDashboards: {},
+      meshRootNamespace: 'istio-system',
+      kialiUrl: 'https://kiali.example.com',
+      snapshotPaths: [FIXTURE],
+    },
+  ];
+  const source = new SnapshotFileSource('demo', [FIXTURE], logger);
+  const telemetry = new TelemetryService(
+    new Map(prometheus ? [['demo', prometheus]] : []),
+    '1h',
+    logger,
+  );
+  const service = new MeshPostureService({
+    clusters,
+    sources: [source],
+    telemetry,
+    logger,
+  });
+  await service.start();
+  return service;
+}
+
+describe('MeshPostureService', () => {
+  let service: MeshPostureService;
+  afterEach(async () => {
+    await service?.stop();
+  });
+
+  it('builds the posture of an entity from a file source', async () => {
+    service = await serviceFor();
+    const posture = await service.entityPosture(component('checkout'));
+    expect(posture.selector.labelSelector).toBe(
+      'backstage.io/kubernetes-id=checkout',
+    );
+    expect(posture.clusters).toHaveLength(1);
+    const [cluster] = posture.clusters;
+
+    expect(
+      cluster.workloads.map(w => [
+        w.kind,
+        w.namespace,
+        w.name,
+        w.dataplane,
+        w.mtls.mode,
+      ]),
+    ).toEqual([['Deployment', 'shop', 'checkout', 'sidecar', 'PERMISSIVE']]);
+    expect(cluster.workloads[0].links.kiali).toBe(
+      'https://kiali.example.com/console/namespaces/shop/workloads/checkout?tab=info',
+    );
+
+    const [svc] = cluster.services;
+    expect(svc.name).toBe('checkout');
+    const [vs] = svc.virtualServices;
+    expect(vs.name).toBe('checkout');
+    const defaultRoute = vs.rules.find(r => r.name === 'default')!;
+    expect(defaultRoute.destinations.map(d => [d.subset, d.weight])).toEqual([
+      ['v1', 90],
+      ['v2', 10],
+    ]);
+    expect(defaultRoute).toMatchObject({
+      timeout: '2s',
+      retries: { attempts: 3 },
+      mirrors: [
+        { host: 'checkout-shadow.shop.svc.cluster.local', percentage: 5 },
+      ],
+    });
+    expect(vs.rules.find(r => r.name === 'canary')!.match).toEqual([
+      { headers: { 'x-canary': { exact: 'true' } } },
+    ]);
+    expect(svc.destinationRules).toEqual([
+      expect.objectContaining({
+        name: 'checkout',
+        tls: { mode: 'ISTIO_MUTUAL' },
+        connectionPool: { tcp: { maxConnections: 100 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '30s' },
+        subsets: [
+          expect.objectContaining({ name: 'v1' }),
+          expect.objectContaining({ name: 'v2' }),
+        ],
+      }),
+    ]);
+    expect(svc.clientTls.map(t => t.mode)).toEqual(['ISTIO_MUTUAL']);
+
+    // Only the policy selecting checkout, not the one for payments.
+    expect(cluster.authorizationPolicies.map(p => [p.name, p.scope])).toEqual([
+      ['checkout-allow-frontend', 'workload'],
+    ]);
+    // Findings about its objects, none about other workloads' objects.
+    const refs = cluster.findings.map(f => `${f.ref.kind} ${f.ref.name}`);
+    expect(refs).toEqual(
+      expect.arrayContaining([
+        'DestinationRule checkout',
+        'VirtualService checkout',
+      ]),
+    );
+    expect(refs).not.toContain('AuthorizationPolicy payments-only');
+    expect(refs.some(r => r.includes('ledger'))).toBe(false);
+
+    expect(cluster.telemetry.available).toBe(false);
+    expect(posture.readiness).toMatchObject({
+      stage: 'ready-for-strict',
+      blockers: [],
+      telemetryUnknown: true,
+    });
+    expect(posture.stale).toBe(false);
+    expect(posture.pendingClusters).toEqual([]);
+  });
+
+  it('blocks STRICT when plaintext or out-of-mesh callers are observed', async () => {
+    const { client, fetchImpl } = prometheusWith([
+      {
+        destination_workload_namespace: 'shop',
+        destination_workload: 'checkout',
+        source_workload_namespace: 'legacy',
+        source_workload: 'ledger',
+        connection_security_policy: 'none',
+        value: '42',
+      },
+      {
+        destination_workload_namespace: 'shop',
+        destination_workload: 'checkout',
+        source_workload_namespace: 'unknown',
+        source_workload: 'unknown',
+        connection_security_policy: 'none',
+        value: '7',
+      },
+      {
+        destination_workload_namespace: 'shop',
+        destination_workload: 'checkout',
+        source_workload_namespace: 'shop',
+        source_workload: 'frontend',
+        connection_security_policy: 'mutual_tls',
+        value: '1000',
+      },
+    ]);
+    service = await serviceFor(client);
+    const posture = await service.entityPosture(component('checkout'));
+    expect(posture.readiness.stage).toBe('permissive');
+    expect(posture.readiness.blockers).toEqual([
+      {
+        type: 'plaintext-callers',
+        namespace: 'shop',
+        workload: 'checkout',
+        callers: ['legacy/ledger'],
+      },
+      {
+        type: 'callers-outside-mesh',
+        namespace: 'shop',
+        workload: 'checkout',
+        requests: 7,
+      },
+    ]);
+    const query = decodeURIComponent(String(fetchImpl.mock.calls[0][0]));
+    expect(query).toContain('reporter="destination"');
+    expect(query).toContain('destination_workload_namespace="shop"');
+    expect(query).toContain('destination_workload="checkout"');
+    expect(query).toContain('[1h]');
+  });
+
+  it('reports a workload without a proxy as not enrolled', async () => {
+    service = await serviceFor();
+    const posture = await service.entityPosture(component('ledger'));
+    expect(posture.clusters[0].workloads.map(w => w.name)).toEqual(['ledger']);
+    expect(posture.readiness.stage).toBe('not-enrolled');
+    expect(posture.readiness.blockers).toEqual([
+      {
+        type: 'pods-without-proxy',
+        namespace: 'legacy',
+        workload: 'ledger',
+        pods: 1,
+      },
+    ]);
+  });
+
+  it('follows the Kubernetes plugin annotations', async () => {
+    service = await serviceFor();
+    const byId = await service.entityPosture(
+      component('shop-checkout', { 'backstage.io/kubernetes-id': 'checkout' }),
+    );
+    expect(byId.clusters[0].workloads.map(w => w.name)).toEqual(['checkout']);
+
+    const bySelector = await service.entityPosture(
+      component('anything', {
+        'backstage.io/kubernetes-label-selector': 'app in (checkout,ledger)',
+      }),
+    );
+    expect(bySelector.clusters[0].workloads.map(w => w.name).sort()).toEqual([
+      'checkout',
+      'ledger',
+    ]);
+
+    const otherNamespace = await service.entityPosture(
+      component('checkout', { 'backstage.io/kubernetes-namespace': 'legacy' }),
+    );
+    expect(otherNamespace.clusters).toEqual([]);
+    expect(otherNamespace.readiness.stage).toBe('not-enrolled');
+
+    const otherCluster = await service.entityPosture(
+      component('checkout', { 'backstage.io/kubernetes-cluster': 'elsewhere' }),
+    );
+    expect(otherCluster.clusters).toEqual([]);
+  });
+
+  it('rejects an unparsable selector annotation with an InputError', async () => {
+    service = await serviceFor();
+    await expect(
+      service.entityPosture(
+        component('broken', {
+          'backstage.io/kubernetes-label-selector': 'app in (a',
+        }),
+      ),
+    ).rejects.toThrow(InputError);
+  });
+
+  it('reports cluster sync state without credentials', async () => {
+    service = await serviceFor();
+    const [status] = service.clusterStatuses();
+    expect(status).toMatchObject({
+      cluster: 'demo',
+      source: 'files',
+      ready: true,
+      degraded: false,
+      telemetryConfigured: false,
+    });
+    expect(status.workloadCount).toBe(2);
+    // The Secret in the dump is dropped before anything else sees it.
+    expect(status.kinds.map(k => k.kind)).not.toContain('Secret');
+  });
+});
+
+describe('MeshPostureService recomputation', () => {
+  /** A source whose objects the test sets; listeners hear every change. */
+  class MemorySource implements ClusterSource {
+    readonly cluster = 'mem';
+    private items: SourcedObject[] = [];
+    private listeners = new Set<() => void>();
+    async start() {}
+    async stop() {}
+    objects() {
+      return this.items;
+    }
+    status(): ClusterSyncStatus {
+      return {
+        cluster: 'mem',
+        source: 'files',
+        ready: true,
+        degraded: false,
+        kinds: [],
+      };
+    }
+    subscribe(listener: () => void) {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    }
+    set(objects: any[]) {
+      this.items = objects.map(object => ({ object }));
+      this.listeners.forEach(l => l());
+    }
+  }
+
+  const ns = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('recomputes once after changes settle, and at least every maxWait under churn', async () => {
+    jest.useFakeTimers();
+    const source = new MemorySource();
+    const service = new MeshPostureService({
+      clusters: [],
+      sources: [source],
+      telemetry: new TelemetryService(new Map(), '1h', logger),
+      logger,
+      debounceMs: 1000,
+      maxWaitMs: 5000,
+    });
+    await service.start();
+    const computedAt = () => service.clusterReport('mem')!.computedAt.getTime();
+    const first = computedAt();
+
+    // Three quick changes: one recomputation, after the quiet second.
+    source.set([ns('a')]);
+    jest.advanceTimersByTime(500);
+    source.set([ns('a'), ns('b')]);
+    jest.advanceTimersByTime(500);
+    source.set([ns('a'), ns('b'), ns('c')]);
+    jest.advanceTimersByTime(900);
+    expect(service.clusterReport('mem')!.objectCount).toBe(0);
+    jest.advanceTimersByTime(200);
+    expect(service.clusterReport('mem')!.objectCount).toBe(3);
+    expect(computedAt()).toBeGreaterThan(first);
+
+    // A change every 500 ms never lets the debounce expire; maxWait does.
+    let count = 3;
+    for (let i = 0; i < 10; i++) {
+      source.set(Array.from({ length: ++count }, (_, k) => ns(`n${k}`)));
+      jest.advanceTimersByTime(500);
+    }
+    expect(service.clusterReport('mem')!.objectCount).toBeGreaterThan(3);
+    await service.stop();
+  });
+});
+
+describe('MeshPostureService over a Kubernetes API', () => {
+  let server: KubeTestServer;
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  it('recomputes the posture when the cluster changes', async () => {
+    server = await startKubeTestServer();
+    server.loadFiles(join(FIXTURE, 'mesh.yaml'));
+    const cluster = {
+      name: 'kube',
+      url: server.url,
+      authProvider: 'serviceAccount' as const,
+      serviceAccountToken: server.token,
+      caData: Buffer.from(server.caData).toString('base64'),
+      skipTLSVerify: false,
+      grafanaDashboards: {},
+      meshRootNamespace: 'istio-system',
+    };
+    const service = new MeshPostureService({
+      clusters: [cluster],
+      sources: [new KubeClusterSource(cluster, logger)],
+      telemetry: new TelemetryService(new Map(), '1h', logger),
+      logger,
+      debounceMs: 50,
+    });
+    await service.start();
+    try {
+      const mode = async () =>
+        (await service.entityPosture(component('checkout'))).clusters[0]
+          ?.workloads[0]?.mtls.mode;
+      await waitFor(async () => (await mode()) === 'PERMISSIVE');
+      server.load([
+        {
+          apiVersion: 'security.istio.io/v1',
+          kind: 'PeerAuthentication',
+          metadata: { name: 'default', namespace: 'shop' },
+          spec: { mtls: { mode: 'STRICT' } },
+        },
+      ]);
+      await waitFor(async () => (await mode()) === 'STRICT');
+      const posture = await service.entityPosture(component('checkout'));
+      expect(posture.readiness.stage).toBe('strict');
+      expect(posture.stale).toBe(false);
+      expect(server.secretRequests()).toEqual([]);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000) {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise(r => setTimeout(r, 25));
+  }
+}

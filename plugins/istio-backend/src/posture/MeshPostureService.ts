@@ -1,0 +1,472 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ClientTlsEntry,
+  Finding,
+  MeshReport,
+  MeshSnapshot,
+  ServicePort,
+  SnapshotProblem,
+  WorkloadPosture,
+  analyzeSnapshot,
+  buildSnapshot,
+  selectorMatches,
+} from '@meshportal/plugin-istio-common';
+import { IstioClusterConfig } from '../clusters/config';
+import { ClusterSource, ClusterSyncStatus } from '../clusters/types';
+import { LinkBuilder, ToolLinks } from '../links/links';
+import {
+  InboundTraffic,
+  TelemetryService,
+} from '../telemetry/TelemetryService';
+import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
+import { labelsMatch } from './labelSelector';
+import { Readiness, assessReadiness, leastAdvanced } from './readiness';
+import {
+  AuthorizationPolicyView,
+  DestinationRuleView,
+  VirtualServiceView,
+  hostCovers,
+  policiesSelecting,
+  serviceTraffic,
+} from './serviceTraffic';
+
+/** The engine's view of one cluster, recomputed when its objects change. @public */
+export interface ClusterReport {
+  cluster: string;
+  snapshot: MeshSnapshot;
+  report: Omit<MeshReport, 'problems'>;
+  problems: SnapshotProblem[];
+  computedAt: Date;
+  objectCount: number;
+}
+
+/** @public */
+export interface ServicePosture {
+  namespace: string;
+  name: string;
+  ports: ServicePort[];
+  selector?: Record<string, string>;
+  virtualServices: VirtualServiceView[];
+  destinationRules: DestinationRuleView[];
+  /** What clients send to this service (DestinationRule or auto mTLS). */
+  clientTls: ClientTlsEntry[];
+  links: ToolLinks;
+}
+
+/** @public */
+export interface EntityClusterPosture {
+  cluster: string;
+  generatedAt: string;
+  ageSeconds: number;
+  /** The cluster's cache is degraded (a kind failing or still syncing). */
+  stale: boolean;
+  workloads: Array<WorkloadPosture & { links: ToolLinks }>;
+  services: ServicePosture[];
+  authorizationPolicies: AuthorizationPolicyView[];
+  findings: Finding[];
+  telemetry: InboundTraffic;
+  readiness: Readiness;
+  links: { namespaces: Record<string, ToolLinks>; graph?: string };
+}
+
+/** Everything the entity page shows. @public */
+export interface EntityPosture {
+  entityRef: string;
+  selector: { labelSelector: string; namespace?: string; cluster?: string };
+  generatedAt: string;
+  ageSeconds: number;
+  stale: boolean;
+  readiness: Readiness;
+  clusters: EntityClusterPosture[];
+  /** Clusters whose first sync has not finished: the entity may have objects there. */
+  pendingClusters: string[];
+}
+
+/** Sync state of one cluster, as GET /v1/clusters returns it (no credentials). @public */
+export interface ClusterStatusView extends ClusterSyncStatus {
+  computedAt?: string;
+  objectCount: number;
+  workloadCount: number;
+  findingCount: number;
+  problemCount: number;
+  telemetryConfigured: boolean;
+}
+
+const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/**
+ * Keeps, per cluster, a snapshot and the engine's report, recomputed
+ * (debounced) when the cluster's objects change, never per request; builds
+ * the posture of catalog entities from them.
+ * @public
+ */
+export class MeshPostureService {
+  private readonly reports = new Map<string, ClusterReport>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pendingSince = new Map<string, number>();
+  private readonly unsubscribes: Array<() => void> = [];
+  private readonly links = new Map<string, LinkBuilder>();
+  private readonly configs = new Map<string, IstioClusterConfig>();
+
+  constructor(
+    private readonly options: {
+      clusters: IstioClusterConfig[];
+      sources: ClusterSource[];
+      telemetry: TelemetryService;
+      logger: LoggerService;
+      /** Quiet time after a change before recomputing (default 2 s). */
+      debounceMs?: number;
+      /** Longest delay of a recomputation under constant changes (default 15 s). */
+      maxWaitMs?: number;
+      now?: () => number;
+    },
+  ) {
+    for (const c of options.clusters) {
+      this.configs.set(c.name, c);
+      this.links.set(c.name, new LinkBuilder(c));
+    }
+  }
+
+  private get now() {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  async start(): Promise<void> {
+    for (const source of this.options.sources) {
+      this.unsubscribes.push(source.subscribe(() => this.schedule(source)));
+    }
+    await Promise.all(
+      this.options.sources.map(async source => {
+        await source.start();
+        this.recompute(source);
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribes.forEach(u => u());
+    this.timers.forEach(t => clearTimeout(t));
+    await Promise.all(this.options.sources.map(s => s.stop()));
+  }
+
+  /**
+   * Debounces changes; under constant churn the report is still rebuilt at
+   * least every `maxWaitMs` so it never starves.
+   */
+  private schedule(source: ClusterSource) {
+    const debounceMs = this.options.debounceMs ?? 2000;
+    const maxWaitMs = this.options.maxWaitMs ?? 15_000;
+    const now = Date.now();
+    const first = this.pendingSince.get(source.cluster) ?? now;
+    this.pendingSince.set(source.cluster, first);
+    clearTimeout(this.timers.get(source.cluster));
+    this.timers.set(
+      source.cluster,
+      setTimeout(
+        () => this.recompute(source),
+        Math.max(0, Math.min(debounceMs, first + maxWaitMs - now)),
+      ),
+    );
+  }
+
+  /** Rebuilds one cluster's report now (also used by tests). */
+  recompute(source: ClusterSource): void {
+    clearTimeout(this.timers.get(source.cluster));
+    this.pendingSince.delete(source.cluster);
+    if (!source.status().ready) return;
+    const config = this.configs.get(source.cluster);
+    const entries = source.objects();
+    try {
+      const { snapshot, problems } = buildSnapshot(
+        entries.map(e => e.object),
+        {
+          istioNamespace: config?.meshRootNamespace,
+          originOf: (_o, i) => entries[i].origin,
+        },
+      );
+      this.reports.set(source.cluster, {
+        cluster: source.cluster,
+        snapshot,
+        report: analyzeSnapshot(snapshot),
+        problems,
+        computedAt: new Date(this.now),
+        objectCount: entries.length,
+      });
+    } catch (error) {
+      // The engine should never throw; if it does, keep serving the last report.
+      this.options.logger.error(
+        `istio: analysis of cluster ${source.cluster} failed: ${error}`,
+      );
+    }
+  }
+
+  /** The latest report of each cluster that has one. */
+  clusterReports(): ClusterReport[] {
+    return [...this.reports.values()];
+  }
+
+  clusterReport(cluster: string): ClusterReport | undefined {
+    return this.reports.get(cluster);
+  }
+
+  sourceStatus(cluster: string): ClusterSyncStatus | undefined {
+    return this.options.sources.find(s => s.cluster === cluster)?.status();
+  }
+
+  linksFor(cluster: string): LinkBuilder {
+    return (
+      this.links.get(cluster) ?? new LinkBuilder({ grafanaDashboards: {} })
+    );
+  }
+
+  clusterStatuses(): ClusterStatusView[] {
+    return this.options.sources.map(source => {
+      const report = this.reports.get(source.cluster);
+      return {
+        ...source.status(),
+        computedAt: report?.computedAt.toISOString(),
+        objectCount: report?.objectCount ?? 0,
+        workloadCount: report?.report.workloads.length ?? 0,
+        findingCount: report?.report.findings.length ?? 0,
+        problemCount: report?.problems.length ?? 0,
+        telemetryConfigured: Boolean(
+          this.configs.get(source.cluster)?.prometheusUrl,
+        ),
+      };
+    });
+  }
+
+  /**
+   * The workloads of one cluster that belong to an entity: the controller
+   * (or bare pod) itself, or its pod template, carries matching labels,
+   * as either would show in the Kubernetes plugin.
+   */
+  workloadsOf(
+    report: ClusterReport,
+    mapping: EntityWorkloadMapping,
+  ): WorkloadPosture[] {
+    return report.report.workloads.filter(w => {
+      if (mapping.namespace && w.namespace !== mapping.namespace) return false;
+      const own = report.snapshot.get(w.kind, w.namespace, w.name);
+      return (
+        labelsMatch(mapping.requirements, w.labels) ||
+        (own !== undefined && labelsMatch(mapping.requirements, own.labels))
+      );
+    });
+  }
+
+  /** Builds the posture of one entity; InputError for a bad selector annotation. */
+  async entityPosture(entity: Entity): Promise<EntityPosture> {
+    const mapping = entityWorkloadMapping(entity);
+    const pendingClusters: string[] = [];
+    const clusters: EntityClusterPosture[] = [];
+    for (const source of this.options.sources) {
+      if (mapping.cluster && mapping.cluster !== source.cluster) continue;
+      const report = this.reports.get(source.cluster);
+      if (!report) {
+        pendingClusters.push(source.cluster);
+        continue;
+      }
+      const posture = await this.clusterPosture(
+        report,
+        mapping,
+        source.status(),
+      );
+      if (posture) clusters.push(posture);
+    }
+    const oldest = clusters.reduce<string | undefined>(
+      (min, c) => (!min || c.generatedAt < min ? c.generatedAt : min),
+      undefined,
+    );
+    const generatedAt = oldest ?? new Date(this.now).toISOString();
+    return {
+      entityRef: stringifyEntityRef(entity),
+      selector: {
+        labelSelector: mapping.labelSelector,
+        namespace: mapping.namespace,
+        cluster: mapping.cluster,
+      },
+      generatedAt,
+      ageSeconds: Math.max(
+        0,
+        Math.round((this.now - Date.parse(generatedAt)) / 1000),
+      ),
+      stale: clusters.some(c => c.stale) || pendingClusters.length > 0,
+      readiness: {
+        stage: leastAdvanced(clusters.map(c => c.readiness.stage)),
+        blockers: clusters.flatMap(c => c.readiness.blockers),
+        telemetryUnknown: clusters.some(c => c.readiness.telemetryUnknown),
+      },
+      clusters,
+      pendingClusters,
+    };
+  }
+
+  private async clusterPosture(
+    report: ClusterReport,
+    mapping: EntityWorkloadMapping,
+    status: ClusterSyncStatus,
+  ): Promise<EntityClusterPosture | undefined> {
+    const { snapshot } = report;
+    const workloads = this.workloadsOf(report, mapping);
+    const inScope = (ns: string) =>
+      !mapping.namespace || ns === mapping.namespace;
+
+    // Services: labelled for the entity, or selecting one of its workloads.
+    const serviceKeys = new Set<string>();
+    for (const w of workloads) {
+      for (const s of w.services) serviceKeys.add(`${w.namespace}/${s}`);
+    }
+    for (const s of snapshot.all('Service')) {
+      if (inScope(s.namespace) && labelsMatch(mapping.requirements, s.labels)) {
+        serviceKeys.add(`${s.namespace}/${s.name}`);
+      }
+    }
+    if (!workloads.length && !serviceKeys.size) return undefined;
+
+    const links = this.linksFor(report.cluster);
+    const services: ServicePosture[] = [...serviceKeys].sort().flatMap(key => {
+      const [namespace, name] = key.split('/');
+      const service = snapshot.get('Service', namespace, name);
+      if (!service) return [];
+      const fqdn = `${name}.${namespace}.svc.cluster.local`;
+      return [
+        {
+          namespace,
+          name,
+          ports: service.spec?.ports ?? [],
+          selector: service.spec?.selector,
+          ...serviceTraffic(snapshot, namespace, name),
+          clientTls: report.report.clientTls.filter(t =>
+            hostCovers(t.host, fqdn),
+          ),
+          links: links.service(namespace, name),
+        },
+      ];
+    });
+
+    const policies = new Map<string, AuthorizationPolicyView>();
+    for (const w of workloads) {
+      for (const p of policiesSelecting(snapshot, w.namespace, w.labels)) {
+        policies.set(`${p.namespace}/${p.name}`, p);
+      }
+    }
+
+    const namespaces = [
+      ...new Set([
+        ...workloads.map(w => w.namespace),
+        ...services.map(s => s.namespace),
+      ]),
+    ].sort();
+    const touched = this.touchedRefs(
+      snapshot,
+      workloads,
+      services,
+      [...policies.values()],
+      namespaces,
+    );
+    const findings = report.report.findings.filter(f =>
+      f.ref.kind === 'Namespace'
+        ? namespaces.includes(f.ref.name)
+        : touched.has(`${f.ref.kind}/${f.ref.namespace}/${f.ref.name}`),
+    );
+
+    const traffic = await this.workloadTraffic(report.cluster, workloads);
+    const generatedAt = report.computedAt.toISOString();
+    return {
+      cluster: report.cluster,
+      generatedAt,
+      ageSeconds: Math.max(
+        0,
+        Math.round((this.now - report.computedAt.getTime()) / 1000),
+      ),
+      stale: status.degraded,
+      workloads: workloads.map(w => ({
+        ...w,
+        links: links.workload(w.namespace, w.name),
+      })),
+      services,
+      authorizationPolicies: [...policies.values()],
+      findings,
+      telemetry: traffic,
+      readiness: assessReadiness(workloads, findings, traffic),
+      links: {
+        namespaces: Object.fromEntries(
+          namespaces.map(ns => [ns, links.namespace(ns)]),
+        ),
+        graph: links.graph(namespaces),
+      },
+    };
+  }
+
+  /** `Kind/namespace/name` of every object whose findings concern the entity. */
+  private touchedRefs(
+    snapshot: MeshSnapshot,
+    workloads: WorkloadPosture[],
+    services: ServicePosture[],
+    policies: AuthorizationPolicyView[],
+    namespaces: string[],
+  ): Set<string> {
+    const refs = new Set<string>();
+    const add = (kind: string, ns: string, name: string) =>
+      refs.add(`${kind}/${ns}/${name}`);
+    for (const w of workloads) {
+      add(w.kind, w.namespace, w.name);
+      const own = snapshot.get(w.kind, w.namespace, w.name);
+      const selector = CONTROLLER_KINDS.has(w.kind)
+        ? own?.spec?.selector?.matchLabels
+        : undefined;
+      if (selector && Object.keys(selector).length) {
+        for (const pod of snapshot.inNamespace('Pod', w.namespace)) {
+          if (selectorMatches(selector, pod.labels))
+            add('Pod', pod.namespace, pod.name);
+        }
+      }
+      const policy = w.mtls.source.policy;
+      if (policy?.includes('/')) {
+        const [ns, name] = policy.split('/');
+        add('PeerAuthentication', ns, name);
+      }
+    }
+    for (const s of services) {
+      add('Service', s.namespace, s.name);
+      s.virtualServices.forEach(v =>
+        add('VirtualService', v.namespace, v.name),
+      );
+      s.destinationRules.forEach(d =>
+        add('DestinationRule', d.namespace, d.name),
+      );
+    }
+    policies.forEach(p => add('AuthorizationPolicy', p.namespace, p.name));
+    // Namespace-wide PeerAuthentications govern every workload of the namespace.
+    for (const ns of namespaces) {
+      for (const pa of snapshot.inNamespace('PeerAuthentication', ns)) {
+        add('PeerAuthentication', pa.namespace, pa.name);
+      }
+    }
+    return refs;
+  }
+
+  private async workloadTraffic(
+    cluster: string,
+    workloads: WorkloadPosture[],
+  ): Promise<InboundTraffic> {
+    const results = await Promise.all(
+      workloads.map(w =>
+        this.options.telemetry.inbound(cluster, {
+          namespace: w.namespace,
+          workload: w.name,
+        }),
+      ),
+    );
+    if (!results.length) return this.options.telemetry.none(cluster);
+    const failed = results.find(r => !r.available);
+    if (failed) return failed;
+    return {
+      available: true,
+      window: results[0].window,
+      callers: results.flatMap(r => r.callers),
+    };
+  }
+}

@@ -1,0 +1,188 @@
+import {
+  Finding,
+  MTLS_CONFLICT_ANALYZER,
+  WorkloadPosture,
+} from '@meshportal/plugin-istio-common';
+import {
+  InboundCaller,
+  InboundTraffic,
+  isOutsideMesh,
+  isPlaintext,
+} from '../telemetry/TelemetryService';
+
+/**
+ * Where a group of workloads (an entity, a namespace) stands on the way to
+ * STRICT mTLS:
+ * - `not-enrolled`: no workload runs with a proxy;
+ * - `permissive`: enrolled, PERMISSIVE, and something still blocks STRICT;
+ * - `ready-for-strict`: enrolled, PERMISSIVE, nothing blocks STRICT;
+ * - `strict`: every workload enforces STRICT on every port;
+ * - `exception`: a workload deliberately disables mTLS (DISABLE).
+ * @public
+ */
+export type ReadinessStage =
+  | 'not-enrolled'
+  | 'permissive'
+  | 'ready-for-strict'
+  | 'strict'
+  | 'exception';
+
+/** Something that would break, or is unknown, if the workloads moved to STRICT. @public */
+export type Blocker =
+  | {
+      type: 'pods-without-proxy';
+      workload: string;
+      namespace: string;
+      pods: number;
+    }
+  | {
+      type: 'plaintext-callers';
+      workload: string;
+      namespace: string;
+      callers: string[];
+    }
+  | {
+      type: 'callers-outside-mesh';
+      workload: string;
+      namespace: string;
+      requests: number;
+    }
+  | {
+      type: 'conflict-finding';
+      code: string;
+      resource: string;
+      message: string;
+    };
+
+/** @public */
+export interface Readiness {
+  stage: ReadinessStage;
+  blockers: Blocker[];
+  /** Telemetry could not be read: plaintext callers are unknown, not absent. */
+  telemetryUnknown: boolean;
+}
+
+/**
+ * Custom TLS toward a sidecar (MESH006) is only a warning today, but its
+ * handshake fails once the server is STRICT.
+ */
+const BREAKS_UNDER_STRICT = new Set(['MESH006']);
+
+/**
+ * The engine's mTLS conflicts that block STRICT: those breaking traffic now,
+ * and those that would break once the workload is STRICT. (An identity-based
+ * AuthorizationPolicy on a PERMISSIVE workload, MESH007, is fixed by STRICT,
+ * so it does not block it.)
+ */
+export function isConflictFinding(finding: Finding): boolean {
+  return (
+    finding.analyzer === MTLS_CONFLICT_ANALYZER &&
+    (finding.severity === 'Error' || BREAKS_UNDER_STRICT.has(finding.code))
+  );
+}
+
+function modes(workload: WorkloadPosture): string[] {
+  return [
+    workload.mtls.mode,
+    ...Object.values(workload.mtls.ports ?? {}).map(p => p.mode),
+  ];
+}
+
+const describe = (c: InboundCaller) =>
+  `${c.sourceNamespace}/${c.sourceWorkload}`;
+
+/**
+ * Judges readiness from the engine's posture, its findings and observed traffic.
+ * @public
+ */
+export function assessReadiness(
+  workloads: WorkloadPosture[],
+  findings: Finding[],
+  traffic: InboundTraffic | undefined,
+): Readiness {
+  const blockers: Blocker[] = [];
+  const enrolled = workloads.filter(w => w.dataplane !== 'none');
+  for (const w of workloads) {
+    const missing = w.pods.total - w.pods.injected;
+    // Ambient pods have no sidecar by design; ztunnel captures them.
+    if (w.dataplane !== 'ambient' && missing > 0) {
+      blockers.push({
+        type: 'pods-without-proxy',
+        workload: w.name,
+        namespace: w.namespace,
+        pods: missing,
+      });
+    }
+    const calls = (traffic?.callers ?? []).filter(
+      c =>
+        c.destinationNamespace === w.namespace &&
+        c.destinationWorkload === w.name,
+    );
+    const plaintext = calls.filter(c => isPlaintext(c) && !isOutsideMesh(c));
+    if (plaintext.length) {
+      blockers.push({
+        type: 'plaintext-callers',
+        workload: w.name,
+        namespace: w.namespace,
+        callers: plaintext.map(describe),
+      });
+    }
+    const outside = calls.filter(isOutsideMesh);
+    if (outside.length) {
+      blockers.push({
+        type: 'callers-outside-mesh',
+        workload: w.name,
+        namespace: w.namespace,
+        requests: outside.reduce(
+          (n, c) => n + c.requests + c.tcpConnections,
+          0,
+        ),
+      });
+    }
+  }
+  for (const f of findings.filter(isConflictFinding)) {
+    blockers.push({
+      type: 'conflict-finding',
+      code: f.code,
+      resource: f.resource,
+      message: f.message,
+    });
+  }
+
+  let stage: ReadinessStage;
+  if (!enrolled.length) stage = 'not-enrolled';
+  else if (enrolled.some(w => modes(w).includes('DISABLE')))
+    stage = 'exception';
+  else if (
+    enrolled.length === workloads.length &&
+    enrolled.every(w => modes(w).every(m => m === 'STRICT'))
+  ) {
+    stage = 'strict';
+  } else {
+    stage = blockers.length ? 'permissive' : 'ready-for-strict';
+  }
+  return {
+    stage,
+    blockers,
+    telemetryUnknown: !traffic?.available,
+  };
+}
+
+/** Stage order for "the least advanced of several". @public */
+export const STAGE_ORDER: ReadinessStage[] = [
+  'not-enrolled',
+  'exception',
+  'permissive',
+  'ready-for-strict',
+  'strict',
+];
+
+/** The least advanced stage of several (e.g. an entity across clusters). @public */
+export function leastAdvanced(stages: ReadinessStage[]): ReadinessStage {
+  if (!stages.length) return 'not-enrolled';
+  return stages.reduce<ReadinessStage>(
+    (worst, s) =>
+      STAGE_ORDER.indexOf(s) < STAGE_ORDER.indexOf(worst) ? s : worst,
+    'strict',
+  );
+}

@@ -1,0 +1,138 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { istioAdoptionReadPermission } from '@meshportal/plugin-istio-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { AdoptionService } from '../adoption/AdoptionService';
+import { AdoptionHistory } from '../history/AdoptionHistory';
+import { MeshPostureService } from '../posture/MeshPostureService';
+
+/** @public */
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  posture: MeshPostureService;
+  adoption: AdoptionService;
+  history?: AdoptionHistory;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function optionalString(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new InputError(`query parameter "${name}" must be given once`);
+  }
+  return value;
+}
+
+function isoDate(req: Request, name: string, fallback: Date): string {
+  const value = optionalString(req, name);
+  if (value === undefined) return fallback.toISOString();
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    throw new InputError(`query parameter "${name}" is not a date: ${value}`);
+  }
+  return new Date(time).toISOString();
+}
+
+/**
+ * The plugin's HTTP API, mounted at /api/istio.
+ * @public
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, posture, adoption, history } =
+    options;
+  const router = Router();
+  router.use(express.json());
+
+  async function authorizeAdoption(req: Request) {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission: istioAdoptionReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('not allowed to read mesh adoption');
+    }
+    return credentials;
+  }
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/v1/clusters', async (req, res) => {
+    await httpAuth.credentials(req);
+    res.json({ clusters: posture.clusterStatuses() });
+  });
+
+  router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    // Read with the caller's credentials: the catalog hides what they may not see.
+    const entity = await catalog.getEntityByRef(
+      { kind, namespace, name },
+      { credentials },
+    );
+    if (!entity) {
+      throw new NotFoundError(`entity ${kind}:${namespace}/${name} not found`);
+    }
+    res.json(await posture.entityPosture(entity));
+  });
+
+  router.get('/v1/adoption', async (req, res) => {
+    const credentials = await authorizeAdoption(req);
+    const report = await adoption.adoption(
+      {
+        owner: optionalString(req, 'owner'),
+        system: optionalString(req, 'system'),
+        cluster: optionalString(req, 'cluster'),
+      },
+      credentials,
+    );
+    res.json(report);
+  });
+
+  router.get('/v1/adoption/history', async (req, res) => {
+    const credentials = await authorizeAdoption(req);
+    const now = new Date();
+    const to = isoDate(req, 'to', now);
+    const from = isoDate(req, 'from', new Date(Date.parse(to) - 30 * DAY_MS));
+    if (from > to) throw new InputError('"from" is after "to"');
+    let entity = optionalString(req, 'entity');
+    if (entity) {
+      try {
+        entity = stringifyEntityRef(parseEntityRef(entity));
+      } catch {
+        throw new InputError(`"entity" is not an entity ref: ${entity}`);
+      }
+      // History was written by the plugin itself: check the caller may see the entity.
+      if (!(await catalog.getEntityByRef(entity, { credentials }))) {
+        throw new NotFoundError(`entity ${entity} not found`);
+      }
+    }
+    if (!history) {
+      res.json({ from, to, points: [] });
+      return;
+    }
+    res.json({
+      from,
+      to,
+      periodMs: history.periodMs,
+      points: await history.series(from, to, entity),
+    });
+  });
+
+  return router;
+}

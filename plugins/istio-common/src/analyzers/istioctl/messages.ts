@@ -1,0 +1,204 @@
+import { Finding, FindingDefinition, Severity } from '../../model/findings';
+import { MeshResource } from '../../model/resources';
+import { resourceName } from '../../model/snapshot';
+
+/**
+ * The istioctl analyze message types this project reproduces: code, upstream
+ * name and level as in Istio's `msg/messages.yaml`; the descriptions are ours.
+ */
+const MESSAGE_TYPES = {
+  IST0101: {
+    name: 'ReferencedResourceNotFound',
+    severity: 'Error',
+    description:
+      'The resource points at another resource (host, subset, gateway, selector, namespace) that does not exist, so the reference has no effect.',
+  },
+  IST0102: {
+    name: 'NamespaceNotInjected',
+    severity: 'Info',
+    description:
+      'The namespace has no injection label, so new pods there get no sidecar unless they opt in one by one.',
+  },
+  IST0103: {
+    name: 'PodMissingProxy',
+    severity: 'Warning',
+    description:
+      'The pod runs in a namespace labelled for injection but has no istio-proxy: it was created before the label, or injection failed. It is outside the mesh until restarted.',
+  },
+  IST0109: {
+    name: 'ConflictingMeshGatewayVirtualServiceHosts',
+    severity: 'Error',
+    description:
+      'Several VirtualServices bound to the mesh gateway claim the same host for the same namespaces; which one sidecars use is undefined.',
+  },
+  IST0110: {
+    name: 'ConflictingSidecarWorkloadSelectors',
+    severity: 'Error',
+    description:
+      'More than one Sidecar resource selects the same workload; the proxy configuration it gets is undefined.',
+  },
+  IST0111: {
+    name: 'MultipleSidecarsWithoutWorkloadSelectors',
+    severity: 'Error',
+    description:
+      'A namespace has more than one Sidecar resource without a workload selector; only one namespace-wide Sidecar is allowed.',
+  },
+  IST0112: {
+    name: 'VirtualServiceDestinationPortSelectorRequired',
+    severity: 'Error',
+    description:
+      'The route targets a service with several ports but names none, so Istio cannot tell which port to send to.',
+  },
+  IST0116: {
+    name: 'DeploymentAssociatedToMultipleServices',
+    severity: 'Warning',
+    description:
+      'Services selecting the same pods use one port number with different protocols; the sidecar can serve only one protocol per port.',
+  },
+  IST0118: {
+    name: 'PortNameIsNotUnderNamingConvention',
+    severity: 'Info',
+    description:
+      'The Service port name (or appProtocol) does not declare a protocol, so Istio has to sniff it; HTTP features may not apply.',
+  },
+  IST0123: {
+    name: 'NamespaceMultipleInjectionLabels',
+    severity: 'Warning',
+    description:
+      'The namespace carries more than one of istio-injection, istio.io/rev and istio.io/dataplane-mode; only one decides and the others mislead.',
+  },
+  IST0127: {
+    name: 'NoMatchingWorkloadsFound',
+    severity: 'Warning',
+    description:
+      'The AuthorizationPolicy selects no workload in the mesh, so it enforces nothing.',
+  },
+  IST0128: {
+    name: 'NoServerCertificateVerificationDestinationLevel',
+    severity: 'Warning',
+    description:
+      'The DestinationRule originates TLS (SIMPLE or MUTUAL) without caCertificates, so the server certificate is not verified.',
+  },
+  IST0129: {
+    name: 'NoServerCertificateVerificationPortLevel',
+    severity: 'Warning',
+    description:
+      'A port of the DestinationRule originates TLS (SIMPLE or MUTUAL) without caCertificates, so the server certificate is not verified.',
+  },
+  IST0132: {
+    name: 'VirtualServiceHostNotFoundInGateway',
+    severity: 'Warning',
+    description:
+      'None of the VirtualService hosts is served by a gateway it is bound to, so the gateway never uses its routes.',
+  },
+  IST0137: {
+    name: 'DeploymentConflictingPorts',
+    severity: 'Warning',
+    description:
+      'Services selecting the same pods send different service ports to the same target port; Istio cannot keep them apart.',
+  },
+  IST0140: {
+    name: 'IngressRouteRulesNotAffected',
+    severity: 'Warning',
+    description:
+      'A gateway-bound VirtualService routes to a host whose subset routing lives in another VirtualService; those rules do not apply to traffic entering through the gateway.',
+  },
+  IST0145: {
+    name: 'ConflictingGateways',
+    severity: 'Error',
+    description:
+      'Gateways selecting the same gateway pods declare the same port and host; only one of them takes effect.',
+  },
+  IST0148: {
+    name: 'NamespaceInjectionEnabledByDefault',
+    severity: 'Info',
+    description:
+      'The injector injects every unlabelled namespace (enableNamespacesByDefault), so this namespace gets sidecars without saying so.',
+  },
+  IST0150: {
+    name: 'ExternalNameServiceTypeInvalidPortName',
+    severity: 'Warning',
+    description:
+      'An ExternalName Service port must name a protocol other than plain tcp, or traffic to it is not routed correctly.',
+  },
+  IST0162: {
+    name: 'GatewayPortNotDefinedOnService',
+    severity: 'Warning',
+    description:
+      'The Gateway listens on a port that no Service in front of its gateway pods exposes, so clients cannot reach it.',
+  },
+  IST0165: {
+    name: 'ReferencedInternalGateway',
+    severity: 'Warning',
+    description:
+      'The VirtualService names a gateway Istio generates internally for a Gateway API Gateway; such names can change at any time.',
+  },
+  IST0167: {
+    name: 'IneffectivePolicy',
+    severity: 'Warning',
+    description:
+      'The policy has no effect where it applies, for example a Sidecar resource for workloads in ambient mode.',
+  },
+  IST0173: {
+    name: 'DestinationRuleSubsetNotSelectPods',
+    severity: 'Error',
+    description:
+      'A DestinationRule subset selects no pod of its host, so traffic routed to that subset fails (503 NR).',
+  },
+  IST0174: {
+    name: 'UnknownDestinationRuleHost',
+    severity: 'Warning',
+    description:
+      'The DestinationRule host matches no Service or ServiceEntry visible from its namespace, so it applies to nothing.',
+  },
+} as const satisfies Record<
+  string,
+  { name: string; severity: Severity; description: string }
+>;
+
+/** An istioctl message code reproduced here. */
+export type IstioMessageCode = keyof typeof MESSAGE_TYPES;
+
+/** The catalogue entries of one analyzer, in the order given. */
+export function definitionsFor(
+  analyzer: string,
+  codes: IstioMessageCode[],
+): FindingDefinition[] {
+  return codes.map(code => ({ code, analyzer, ...MESSAGE_TYPES[code] }));
+}
+
+/**
+ * Builds a finding about `resource` from one of the analyzer's definitions.
+ */
+export function report(
+  definitions: FindingDefinition[],
+  code: IstioMessageCode,
+  resource: MeshResource,
+  message: string,
+  remediation: string,
+): Finding {
+  const definition = definitions.find(d => d.code === code);
+  if (!definition) {
+    throw new Error(`analyzer does not declare ${code}`);
+  }
+  return {
+    code,
+    name: definition.name,
+    analyzer: definition.analyzer,
+    severity: definition.severity,
+    resource: resourceName(resource),
+    message,
+    remediation,
+    ref: {
+      kind: resource.kind,
+      namespace: resource.namespace,
+      name: resource.name,
+    },
+    ...(resource.origin ? { origin: resource.origin } : {}),
+  };
+}
+
+/** `-n <namespace>` for kubectl, empty for objects that had none. */
+export function kubectlNamespace(resource: MeshResource): string {
+  return resource.namespaceGiven ? ` -n ${resource.namespace}` : '';
+}

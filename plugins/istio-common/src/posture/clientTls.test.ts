@@ -1,0 +1,273 @@
+import { KubeObject } from '../model/resources';
+import { MeshConfig } from '../model/meshConfig';
+import { clientTlsFor, destinationRuleFor } from './clientTls';
+import { computePosture } from './computePosture';
+import { hostMatches, resolveHost } from './meshIndex';
+import {
+  deployment,
+  destinationRule as dr,
+  namespace,
+  peerAuthentication as pa,
+  service,
+  snapshotOf,
+} from './testObjects';
+
+const REVIEWS = 'reviews.shop.svc.cluster.local';
+
+/** A meshed reviews service in shop (injected namespace). */
+const meshed: KubeObject[] = [
+  namespace('shop', { 'istio-injection': 'enabled' }),
+  deployment('reviews', 'shop', { app: 'reviews' }),
+  service('reviews', 'shop', { app: 'reviews' }, [
+    { name: 'http', port: 9080, targetPort: 9080 },
+    { name: 'grpc', port: 9090, targetPort: 9090 },
+  ]),
+];
+
+function entries(objects: KubeObject[], mesh: Partial<MeshConfig> = {}) {
+  return computePosture(snapshotOf(objects, mesh)).clientTls;
+}
+
+describe('hosts', () => {
+  it('resolves short names relative to the namespace and keeps anything with a dot', () => {
+    expect(resolveHost('reviews', 'shop')).toBe(REVIEWS);
+    expect(resolveHost('reviews.shop', 'other')).toBe('reviews.shop');
+    expect(resolveHost('*', 'shop')).toBe('*');
+    expect(hostMatches('*.local', REVIEWS)).toBe(true);
+    expect(hostMatches('*.shop.svc.cluster.local', REVIEWS)).toBe(true);
+    expect(hostMatches('*.other.svc.cluster.local', REVIEWS)).toBe(false);
+  });
+});
+
+describe('clientTls', () => {
+  it('uses an explicit DestinationRule mode for a short host resolved to the FQDN', () => {
+    const list = entries([
+      ...meshed,
+      dr('reviews', 'shop', 'reviews', { tls: { mode: 'DISABLE' } }),
+    ]);
+    expect(list).toEqual([
+      {
+        destinationRule: 'shop/reviews',
+        host: REVIEWS,
+        mode: 'DISABLE',
+        source: 'destinationRule',
+        ports: {},
+      },
+    ]);
+  });
+
+  it('falls back to auto mTLS: ISTIO_MUTUAL toward sidecars', () => {
+    const [entry] = entries([
+      ...meshed,
+      dr('reviews', 'shop', 'reviews', {
+        loadBalancer: { simple: 'ROUND_ROBIN' },
+      }),
+    ]);
+    expect(entry).toMatchObject({ mode: 'ISTIO_MUTUAL', source: 'autoMtls' });
+  });
+
+  it('reports services without any DestinationRule with auto mTLS only', () => {
+    expect(entries(meshed)).toEqual([
+      {
+        destinationRule: null,
+        host: REVIEWS,
+        mode: 'ISTIO_MUTUAL',
+        source: 'autoMtls',
+        ports: {},
+      },
+    ]);
+  });
+
+  it('infers plaintext from a DISABLE namespace policy, ignoring a STRICT workload policy', () => {
+    const list = entries([
+      ...meshed,
+      pa('ns', 'shop', { mode: 'DISABLE' }),
+      pa('wl', 'shop', { selector: { app: 'reviews' }, mode: 'STRICT' }),
+    ]);
+    expect(list[0]).toMatchObject({ mode: 'DISABLE', source: 'autoMtls' });
+  });
+
+  it('sends plaintext with auto mTLS off or to services without sidecars', () => {
+    expect(entries(meshed, { enableAutoMtls: false })[0].mode).toBe('DISABLE');
+    const plain = [
+      deployment('db', 'data', { app: 'db' }),
+      service('db', 'data', { app: 'db' }),
+    ];
+    expect(entries(plain)[0].mode).toBe('DISABLE');
+  });
+
+  it('treats a tls block without mode as DISABLE (the API default)', () => {
+    const [entry] = entries([
+      ...meshed,
+      dr('reviews', 'shop', 'reviews', { tls: { sni: 'x' } }),
+    ]);
+    expect(entry).toMatchObject({ mode: 'DISABLE', source: 'destinationRule' });
+  });
+
+  it('lets a port entry replace the top-level policy, falling back to auto mTLS without tls', () => {
+    const [entry] = entries([
+      ...meshed,
+      dr('reviews', 'shop', 'reviews', {
+        tls: { mode: 'SIMPLE' },
+        portLevelSettings: [
+          {
+            port: { number: 9080 },
+            connectionPool: { tcp: { maxConnections: 10 } },
+          },
+          { port: { number: 9090 }, tls: { mode: 'SIMPLE' } },
+        ],
+      }),
+    ]);
+    expect(entry).toMatchObject({ mode: 'SIMPLE', source: 'destinationRule' });
+    expect(entry.ports).toEqual({
+      '9080': { mode: 'ISTIO_MUTUAL', source: 'autoMtls' },
+    });
+  });
+
+  it('keeps a top-level DISABLE on the endpoints of an auto mTLS port', () => {
+    // Istio's endpoint check reads the top-level mode even where the port
+    // entry hides it from the cluster: the endpoints get plaintext.
+    const [entry] = entries([
+      ...meshed,
+      dr('reviews', 'shop', 'reviews', {
+        tls: { mode: 'DISABLE' },
+        portLevelSettings: [{ port: { number: 9080 }, loadBalancer: {} }],
+      }),
+    ]);
+    expect(entry.ports).toEqual({
+      '9080': { mode: 'DISABLE', source: 'autoMtls' },
+    });
+  });
+
+  it('sends plaintext with auto mTLS to workloads whose own policy is DISABLE', () => {
+    const list = entries([
+      ...meshed,
+      pa('ns', 'shop', { mode: 'STRICT' }),
+      pa('wl', 'shop', { selector: { app: 'reviews' }, mode: 'DISABLE' }),
+    ]);
+    expect(list[0]).toMatchObject({ mode: 'DISABLE', source: 'autoMtls' });
+    expect(
+      clientTlsFor(
+        snapshotOf([
+          ...meshed,
+          pa('p', 'shop', {
+            selector: { app: 'reviews' },
+            ports: { '9080': 'DISABLE' },
+          }),
+        ]),
+        REVIEWS,
+        9080,
+        'shop',
+      ).mode,
+    ).toBe('DISABLE');
+  });
+
+  it('expands a wildcard host to every matching Service', () => {
+    const list = entries([
+      ...meshed,
+      deployment('db', 'data', { app: 'db' }),
+      service('db', 'data', { app: 'db' }),
+      dr('mesh', 'istio-system', '*.local', { tls: { mode: 'ISTIO_MUTUAL' } }),
+      dr('shop-only', 'shop', '*.shop.svc.cluster.local', {
+        tls: { mode: 'DISABLE' },
+      }),
+    ]);
+    expect(list.map(e => `${e.destinationRule} ${e.host} ${e.mode}`)).toEqual([
+      'istio-system/mesh db.data.svc.cluster.local ISTIO_MUTUAL',
+      `istio-system/mesh ${REVIEWS} ISTIO_MUTUAL`,
+      `shop/shop-only ${REVIEWS} DISABLE`,
+    ]);
+  });
+
+  it('lists a DestinationRule for a host outside the snapshot as written', () => {
+    const [entry] = entries([
+      dr('ext', 'shop', 'api.example.com', { tls: { mode: 'SIMPLE' } }),
+    ]);
+    expect(entry).toMatchObject({
+      host: 'api.example.com',
+      mode: 'SIMPLE',
+      destinationRule: 'shop/ext',
+    });
+  });
+});
+
+describe('destinationRuleFor', () => {
+  const rules = [
+    dr('root-wide', 'istio-system', '*.local', {
+      tls: { mode: 'ISTIO_MUTUAL' },
+    }),
+    dr('svc-ns', 'shop', 'reviews', { tls: { mode: 'DISABLE' } }),
+    dr('client-wild', 'front', '*.shop.svc.cluster.local', {
+      tls: { mode: 'SIMPLE' },
+    }),
+    dr('client-exact', 'front', REVIEWS, { tls: { mode: 'MUTUAL' } }),
+  ];
+
+  it('looks in the client namespace, then the service namespace, then the root namespace', () => {
+    const snapshot = snapshotOf(rules);
+    expect(destinationRuleFor(snapshot, REVIEWS, 'front')?.rules[0].name).toBe(
+      'client-exact',
+    );
+    expect(destinationRuleFor(snapshot, REVIEWS, 'back')?.rules[0].name).toBe(
+      'svc-ns',
+    );
+    expect(
+      destinationRuleFor(snapshot, 'db.data.svc.cluster.local', 'back')
+        ?.rules[0].name,
+    ).toBe('root-wide');
+    expect(
+      destinationRuleFor(snapshot, 'api.example.com', 'back'),
+    ).toBeUndefined();
+  });
+
+  it('prefers the most specific host within a namespace', () => {
+    const snapshot = snapshotOf(rules);
+    const applied = destinationRuleFor(
+      snapshot,
+      'ratings.shop.svc.cluster.local',
+      'front',
+    );
+    expect(applied?.host).toBe('*.shop.svc.cluster.local');
+  });
+
+  it('merges rules for the same host, keeping the first top-level trafficPolicy', () => {
+    const snapshot = snapshotOf([
+      dr(
+        'second',
+        'shop',
+        'reviews',
+        { tls: { mode: 'DISABLE' } },
+        { created: '2024-02-01T00:00:00Z', subsets: [{ name: 'v2' }] },
+      ),
+      dr(
+        'first',
+        'shop',
+        'reviews',
+        { tls: { mode: 'ISTIO_MUTUAL' } },
+        { created: '2024-01-01T00:00:00Z', subsets: [{ name: 'v1' }] },
+      ),
+    ]);
+    const applied = destinationRuleFor(snapshot, REVIEWS, 'shop');
+    expect(applied?.rules.map(r => r.name)).toEqual(['first', 'second']);
+    expect(applied?.policyRule?.name).toBe('first');
+    expect(clientTlsFor(snapshot, REVIEWS, 9080, 'shop').mode).toBe(
+      'ISTIO_MUTUAL',
+    );
+  });
+
+  it('skips rules not exported to the client namespace', () => {
+    const snapshot = snapshotOf([
+      dr(
+        'private',
+        'shop',
+        'reviews',
+        { tls: { mode: 'DISABLE' } },
+        { exportTo: ['.'] },
+      ),
+    ]);
+    expect(destinationRuleFor(snapshot, REVIEWS, 'shop')?.rules[0].name).toBe(
+      'private',
+    );
+    expect(destinationRuleFor(snapshot, REVIEWS, 'front')).toBeUndefined();
+  });
+});

@@ -1,0 +1,4 @@
+export * from './validation';
+export * from './trafficPattern';
+export * from './namespaceOnboarding';
+export * from './checkGeneratedObjects';

@@ -1,0 +1,40 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import {
+  AdoptionFilters,
+  AdoptionHistoryPoint,
+  AdoptionReport,
+  ClusterStatusView,
+  EntityPosture,
+} from './types';
+
+/** The entity an API call is about. @public */
+export interface EntityName {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Reads the mesh posture the istio backend computes.
+ * @public
+ */
+export interface IstioApi {
+  /** Rejects with a ResponseError (status 404 when not found or not allowed). */
+  getEntityPosture(entity: EntityName): Promise<EntityPosture>;
+  getAdoption(filters?: AdoptionFilters): Promise<AdoptionReport>;
+  /** Mesh-wide history, oldest first; empty when nothing was recorded. */
+  getAdoptionHistory(range: {
+    from: Date;
+    to: Date;
+  }): Promise<AdoptionHistoryPoint[]>;
+  getClusters(): Promise<ClusterStatusView[]>;
+}
+
+/**
+ * The API reference of {@link IstioApi}.
+ * @public
+ */
+export const istioApiRef = createApiRef<IstioApi>().with({
+  id: 'plugin.istio.api',
+  pluginId: 'istio',
+});

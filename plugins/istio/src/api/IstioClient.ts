@@ -1,0 +1,148 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { EntityName, IstioApi } from './IstioApi';
+import {
+  AdoptionFilters,
+  AdoptionHistoryPoint,
+  AdoptionReport,
+  ClusterStatusView,
+  EntityPosture,
+} from './types';
+
+const seg = encodeURIComponent;
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : undefined;
+}
+
+/** Open blockers of a period: the sum over its namespaces, when recorded. */
+function periodBlockers(point: any): number | undefined {
+  const direct = num(point?.blockers) ?? num(point?.data?.blockers);
+  if (direct !== undefined) return direct;
+  if (!Array.isArray(point?.namespaces) || !point.namespaces.length) {
+    return undefined;
+  }
+  let sum = 0;
+  for (const ns of point.namespaces) {
+    const n = num(ns?.data?.blockers) ?? num(ns?.blockers);
+    if (n === undefined) return undefined;
+    sum += n;
+  }
+  return sum;
+}
+
+/**
+ * Turns one history point (`{periodStart, totals, namespaces}`) or stored
+ * mesh row (`{periodStart, data}`) into a chart point. Shares are read from
+ * the counts' `percent`, or computed from the counts when only those are
+ * present; a period without mesh totals is skipped.
+ */
+function historyPoint(row: any): AdoptionHistoryPoint | undefined {
+  const time = row?.periodStart ?? row?.time ?? row?.at;
+  if (typeof time !== 'string') return undefined;
+  const counts = row?.totals ?? row?.data?.totals ?? row?.data;
+  if (!counts || typeof counts !== 'object') return undefined;
+  const percent = counts?.percent ?? {};
+  const share = (key: 'enrolled' | 'strict') => {
+    const given = num(percent[key]);
+    if (given !== undefined) return given;
+    const total = num(counts?.workloads);
+    const n = num(counts?.[key]);
+    return total && n !== undefined ? Math.round((n / total) * 1000) / 10 : 0;
+  };
+  return {
+    time,
+    enrolled: share('enrolled'),
+    strict: share('strict'),
+    blockers: periodBlockers(row),
+  };
+}
+
+/**
+ * {@link IstioApi} over HTTP, using the app's discovery and fetch APIs
+ * (so requests carry the user's credentials).
+ * @public
+ */
+export class IstioClient implements IstioApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const base = await this.discoveryApi.getBaseUrl('istio');
+    const response = await this.fetchApi.fetch(`${base}${path}`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+
+  async getEntityPosture(entity: EntityName): Promise<EntityPosture> {
+    const posture = await this.get<EntityPosture>(
+      `/v1/entities/${seg(entity.kind.toLocaleLowerCase('en-US'))}/${seg(
+        entity.namespace,
+      )}/${seg(entity.name)}`,
+    );
+    return {
+      ...posture,
+      clusters: (posture.clusters ?? []).map(c => ({
+        ...c,
+        workloads: c.workloads ?? [],
+        services: c.services ?? [],
+        authorizationPolicies: c.authorizationPolicies ?? [],
+        findings: c.findings ?? [],
+        readiness: c.readiness ?? { stage: 'not-enrolled', blockers: [] },
+      })),
+      readiness: posture.readiness ?? { stage: 'not-enrolled', blockers: [] },
+      pendingClusters: posture.pendingClusters ?? [],
+    };
+  }
+
+  async getAdoption(filters: AdoptionFilters = {}): Promise<AdoptionReport> {
+    const params = new URLSearchParams();
+    for (const key of ['owner', 'system', 'cluster'] as const) {
+      if (filters[key]) params.set(key, filters[key]!);
+    }
+    const query = params.toString();
+    const report = await this.get<AdoptionReport>(
+      `/v1/adoption${query ? `?${query}` : ''}`,
+    );
+    return {
+      ...report,
+      byOwner: report.byOwner ?? [],
+      bySystem: report.bySystem ?? [],
+      byNamespace: report.byNamespace ?? [],
+      entities: report.entities ?? [],
+      topFindings: report.topFindings ?? [],
+    };
+  }
+
+  async getAdoptionHistory(range: {
+    from: Date;
+    to: Date;
+  }): Promise<AdoptionHistoryPoint[]> {
+    const params = new URLSearchParams({
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+    });
+    const body = await this.get<any>(`/v1/adoption/history?${params}`);
+    const rows: any[] = Array.isArray(body) ? body : body?.points ?? [];
+    return rows
+      .filter(r => !r?.scope || r.scope === 'mesh')
+      .map(historyPoint)
+      .filter((p): p is AdoptionHistoryPoint => p !== undefined)
+      .sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  async getClusters(): Promise<ClusterStatusView[]> {
+    const body = await this.get<any>('/v1/clusters');
+    const list: any[] = Array.isArray(body) ? body : body?.clusters ?? [];
+    return list.map(c => ({ ...c, kinds: c?.kinds ?? [] }));
+  }
+}

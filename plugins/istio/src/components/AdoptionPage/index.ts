@@ -1,0 +1,5 @@
+export {
+  AdoptionPage,
+  AdoptionPageContent,
+  LegacyAdoptionPage,
+} from './AdoptionPage';

@@ -1,0 +1,143 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { EntityClusterPosture, EntityPosture } from '../../api/types';
+import { StageStatus, describeBlocker, formatAge } from '../meshStatus';
+import { EntityMeshStateView, StaleNotice } from '../states/EntityMeshStates';
+import { useEntityMesh } from '../useEntityMesh';
+import { AuthorizationPolicies } from './AuthorizationPolicies';
+import { FindingsList } from './FindingsList';
+import { ObjectYaml } from './ObjectYaml';
+import { ObservedCallers } from './ObservedCallers';
+import { TrafficRoutes } from './TrafficRoutes';
+import { ToolLinkList, WorkloadsTable } from './WorkloadsTable';
+
+function ReadinessCard(props: { posture: EntityPosture }) {
+  const { readiness } = props.posture;
+  return (
+    <InfoCard title="Readiness for STRICT">
+      <StageStatus stage={readiness.stage} />
+      {readiness.blockers.length === 0 ? (
+        <Typography variant="body2">
+          Nothing known blocks STRICT mTLS.
+          {readiness.telemetryUnknown &&
+            ' Telemetry is unavailable, so plaintext callers are unknown.'}
+        </Typography>
+      ) : (
+        <>
+          <Typography variant="body2">
+            {readiness.blockers.length} blocker
+            {readiness.blockers.length === 1 ? '' : 's'}:
+          </Typography>
+          <ul>
+            {readiness.blockers.map((b, i) => (
+              <li key={i}>
+                <Typography variant="body2">{describeBlocker(b)}</Typography>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </InfoCard>
+  );
+}
+
+function ClusterSection(props: { cluster: EntityClusterPosture }) {
+  const { cluster } = props;
+  const namespaceLinks = Object.entries(cluster.links?.namespaces ?? {});
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12}>
+        <Typography variant="h5" component="h3">
+          Cluster {cluster.cluster}
+        </Typography>
+        <Typography variant="body2" color="textSecondary">
+          Computed {formatAge(cluster.ageSeconds)}
+          {cluster.stale
+            ? ' (stale: cluster unreachable or partly failing)'
+            : ''}
+          {cluster.links?.graph && (
+            <>
+              {' · '}
+              <Link
+                to={cluster.links.graph}
+                target="_blank"
+                rel="noopener noreferrer"
+              >
+                Kiali traffic graph
+              </Link>
+            </>
+          )}
+          {namespaceLinks.map(([ns, links]) => (
+            <span key={ns}>
+              {' · '}namespace {ns}: <ToolLinkList links={links} label={ns} />
+            </span>
+          ))}
+        </Typography>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Workloads">
+          <WorkloadsTable
+            workloads={cluster.workloads}
+            services={cluster.services}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Traffic routes">
+          <TrafficRoutes services={cluster.services} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Who may call it">
+          <AuthorizationPolicies policies={cluster.authorizationPolicies} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Observed callers">
+          <ObservedCallers traffic={cluster.telemetry} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title={`Findings (${cluster.findings.length})`}>
+          <FindingsList findings={cluster.findings} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Istio objects">
+          <ObjectYaml posture={cluster} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
+
+/**
+ * The "Service mesh" tab of an entity: per cluster, its workloads, routes,
+ * authorization, callers, findings and Istio objects.
+ * @public
+ */
+export function EntityMeshContent() {
+  const { entity } = useEntity();
+  const state = useEntityMesh(entity);
+  if (state.type !== 'in-mesh') {
+    return <EntityMeshStateView state={state} retry={state.retry} />;
+  }
+  const { posture } = state;
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <StaleNotice posture={posture} />
+      </Grid>
+      <Grid item xs={12}>
+        <ReadinessCard posture={posture} />
+      </Grid>
+      {posture.clusters.map(c => (
+        <Grid item xs={12} key={c.cluster}>
+          <ClusterSection cluster={c} />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

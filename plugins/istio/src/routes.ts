@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The mesh adoption page (new frontend system). @public */
+export const adoptionRouteRef = createRouteRef();

@@ -1,0 +1,172 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import fs from 'fs';
+import { parseAllDocuments } from 'yaml';
+import {
+  MeshReadinessService,
+  NamespaceReadiness,
+} from '../readiness/MeshReadinessClient';
+import { createMtlsAdvanceAction } from './mtlsAdvance';
+
+const workspace = createMockDirectory();
+
+function fakeReadiness(entries: NamespaceReadiness[]) {
+  const service: MeshReadinessService & { calls: unknown[] } = {
+    calls: [],
+    async namespaceReadiness(namespace, options) {
+      service.calls.push([namespace, options]);
+      return entries.filter(
+        e =>
+          e.namespace === namespace &&
+          (!options?.cluster || e.cluster === options.cluster),
+      );
+    },
+  };
+  return service;
+}
+
+async function run(
+  readiness: MeshReadinessService,
+  input: Record<string, unknown>,
+) {
+  const ctx = createMockActionContext({
+    input: input as any,
+    workspacePath: workspace.path,
+  });
+  await createMtlsAdvanceAction({ readiness }).handler(ctx as any);
+  return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+}
+
+const read = (path: string) =>
+  parseAllDocuments(fs.readFileSync(workspace.resolve(path), 'utf8')).map(
+    (d: any) => d.toJS(),
+  );
+
+const entry = (
+  stage: string,
+  blockers: NamespaceReadiness['blockers'] = [],
+  cluster = 'prod',
+): NamespaceReadiness => ({
+  cluster,
+  namespace: 'shop',
+  stage,
+  blockers,
+});
+
+const plaintextCaller = {
+  type: 'plaintext-callers',
+  workload: 'reviews',
+  namespace: 'shop',
+  callers: ['legacy/cron'],
+};
+const missingProxy = {
+  type: 'pods-without-proxy',
+  workload: 'ratings',
+  namespace: 'shop',
+  pods: 2,
+};
+
+beforeEach(() => workspace.clear());
+
+describe('istio:mtls:advance', () => {
+  it('enrolls a namespace that is not in the mesh: injection patch and PERMISSIVE', async () => {
+    const readiness = fakeReadiness([entry('not-enrolled', [missingProxy])]);
+    const out = await run(readiness, { namespace: 'shop', revision: 'stable' });
+    expect(readiness.calls).toEqual([['shop', { cluster: undefined }]]);
+    expect(out.fromStage).toBe('not-enrolled');
+    expect(out.toStage).toBe('permissive');
+    expect(out.blockers).toEqual([]);
+    expect(out.files).toEqual([
+      'istio/namespace-patch.yaml',
+      'istio/peer-authentication.yaml',
+      'istio/kustomization.yaml',
+    ]);
+    expect(
+      read('istio/namespace-patch.yaml')[0].metadata.labels['istio.io/rev'],
+    ).toBe('stable');
+    expect(read('istio/peer-authentication.yaml')[0].spec.mtls.mode).toBe(
+      'PERMISSIVE',
+    );
+  });
+
+  it('moves a ready namespace to STRICT without touching its labels', async () => {
+    const out = await run(fakeReadiness([entry('ready-for-strict')]), {
+      namespace: 'shop',
+    });
+    expect([out.fromStage, out.toStage]).toEqual(['permissive', 'strict']);
+    expect(out.files).toEqual([
+      'istio/peer-authentication.yaml',
+      'istio/kustomization.yaml',
+    ]);
+    expect(out.objects[0].spec.mtls.mode).toBe('STRICT');
+  });
+
+  it('refuses STRICT while blockers exist, listing them, and writes nothing', async () => {
+    const readiness = fakeReadiness([
+      entry('permissive', [plaintextCaller]),
+      entry('permissive', [missingProxy], 'prod-eu'),
+    ]);
+    const promise = run(readiness, { namespace: 'shop' });
+    await expect(promise).rejects.toMatchObject({ name: 'ConflictError' });
+    const message = await promise.catch(e => e.message);
+    expect(message).toContain(
+      'namespace "shop" is not ready for STRICT mTLS (2 blocker(s))',
+    );
+    expect(message).toContain('- shop/reviews: plaintext callers legacy/cron');
+    expect(message).toContain('- shop/ratings: 2 pod(s) run without a sidecar');
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('goes STRICT despite blockers when overridden, and reports them', async () => {
+    const out = await run(
+      fakeReadiness([entry('permissive', [plaintextCaller])]),
+      { namespace: 'shop', overrideBlockers: true },
+    );
+    expect(out.toStage).toBe('strict');
+    expect(out.blockers).toEqual([
+      'shop/reviews: plaintext callers legacy/cron',
+    ]);
+  });
+
+  it('takes the least advanced cluster, or only the cluster asked for', async () => {
+    const readiness = fakeReadiness([
+      entry('strict', [], 'a'),
+      entry('not-enrolled', [], 'b'),
+    ]);
+    expect((await run(readiness, { namespace: 'shop' })).fromStage).toBe(
+      'not-enrolled',
+    );
+    expect(
+      (await run(readiness, { namespace: 'shop', cluster: 'a' })).fromStage,
+    ).toBe('strict');
+  });
+
+  it('fails when the backend knows nothing of the namespace', async () => {
+    await expect(
+      run(fakeReadiness([]), { namespace: 'shop' }),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it('validates every input before asking the backend', async () => {
+    const readiness = fakeReadiness([entry('permissive')]);
+    const promise = run(readiness, {
+      namespace: 'Shop!',
+      revision: 'a b',
+      manifest: 'full',
+      cluster: 'x'.repeat(5000),
+    });
+    await expect(promise).rejects.toMatchObject({ name: 'InputError' });
+    expect(await promise.catch(e => e.message)).toMatch(
+      /^istio:mtls:advance: 4 problem\(s\)/,
+    );
+    expect(readiness.calls).toEqual([]);
+  });
+
+  it('is idempotent once STRICT', async () => {
+    const readiness = fakeReadiness([entry('strict')]);
+    await run(readiness, { namespace: 'shop' });
+    const first = workspace.content();
+    await run(readiness, { namespace: 'shop' });
+    expect(workspace.content()).toEqual(first);
+  });
+});

@@ -1,0 +1,412 @@
+/**
+ * The templates under <repo>/templates, run end to end through the real
+ * scaffolder of a test backend (dry-run API), with this module's actions
+ * and a stand-in for the istio backend's adoption endpoint.
+ */
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  KubeObject,
+  analyzeMesh,
+  checkGeneratedObjects,
+} from '@meshportal/plugin-istio-common';
+import fs from 'fs';
+import path from 'path';
+import request from 'supertest';
+import { parse, parseAllDocuments } from 'yaml';
+import scaffolderModuleIstio from '.';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const TEMPLATES = path.join(ROOT, 'templates');
+
+const entities = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'payments-api',
+      namespace: 'default',
+      annotations: {
+        'backstage.io/kubernetes-id': 'payments-api',
+        'backstage.io/kubernetes-namespace': 'payments',
+      },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'mock', namespace: 'default' },
+    spec: {},
+  },
+];
+
+/** The demo cluster: what the generated manifests will be applied next to. */
+function demoCluster(): KubeObject[] {
+  const dir = path.join(ROOT, 'examples/mesh/harbor-bank');
+  return fs.readdirSync(dir).flatMap(file =>
+    parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8')).flatMap(
+      (d: any) => {
+        const value = d.toJS();
+        return value?.kind === 'List' ? value.items : [value];
+      },
+    ),
+  );
+}
+
+let adoption: unknown = { byNamespace: [] };
+const istioStandIn = createBackendPlugin({
+  pluginId: 'istio',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter },
+      async init({ httpRouter }) {
+        httpRouter.use((req: any, res: any, next: any) => {
+          if (req.method === 'GET' && req.path === '/v1/adoption')
+            res.json(adoption);
+          else next();
+        });
+      },
+    });
+  },
+});
+
+function loadTemplate(name: string) {
+  const dir = path.join(TEMPLATES, name);
+  const directoryContents: Array<{ path: string; base64Content: string }> = [];
+  const walk = (sub: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), {
+      withFileTypes: true,
+    })) {
+      const rel = path.posix.join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else
+        directoryContents.push({
+          path: rel,
+          base64Content: fs
+            .readFileSync(path.join(dir, rel))
+            .toString('base64'),
+        });
+    }
+  };
+  walk('');
+  return {
+    template: parse(fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8')),
+    directoryContents,
+  };
+}
+
+interface DryRunResult {
+  status: number;
+  body: any;
+  files: Record<string, string>;
+  log: string;
+}
+
+describe('templates through the scaffolder dry-run', () => {
+  let server: any;
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        githubModule,
+        scaffolderModuleIstio,
+        istioStandIn,
+        catalogServiceMock.factory({ entities: entities as any }),
+      ],
+    });
+    server = backend.server;
+  }, 60_000);
+
+  async function dryRun(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<DryRunResult> {
+    const { template, directoryContents } = loadTemplate(name);
+    const response = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template,
+        values,
+        secrets: { USER_OAUTH_TOKEN: 'dry-run-token' },
+        directoryContents,
+      });
+    const files: Record<string, string> = {};
+    for (const f of response.body.directoryContents ?? []) {
+      files[f.path] = Buffer.from(f.base64Content, 'base64').toString('utf8');
+    }
+    const log = (response.body.log ?? [])
+      .map((l: any) => l.body?.message ?? '')
+      .join('\n');
+    return { status: response.status, body: response.body, files, log };
+  }
+
+  const objectsOf = (files: Record<string, string>, prefix: string) =>
+    Object.entries(files)
+      .filter(
+        ([p]) =>
+          p.startsWith(prefix) &&
+          p.endsWith('.yaml') &&
+          !p.endsWith('kustomization.yaml'),
+      )
+      .flatMap(([, text]) => parseAllDocuments(text).map((d: any) => d.toJS()));
+
+  it('lists every template in templates/all.yaml', () => {
+    const location = parse(
+      fs.readFileSync(path.join(TEMPLATES, 'all.yaml'), 'utf8'),
+    );
+    const names = fs
+      .readdirSync(TEMPLATES)
+      .filter(n => fs.existsSync(path.join(TEMPLATES, n, 'template.yaml')));
+    expect(location.spec.targets.sort()).toEqual(
+      names.map(n => `./${n}/template.yaml`).sort(),
+    );
+  });
+
+  it('istio-onboard-service: writes the onboarding manifests and opens the pull request', async () => {
+    const result = await dryRun('istio-onboard-service', {
+      entity: 'component:default/payments-api',
+      namespace: 'core-banking',
+      revision: 'stable',
+      stage: 'permissive',
+      repoUrl: 'github.com?owner=harbor-bank&repo=core-banking-deploy',
+    });
+    expect(result.status).toBe(200);
+    expect(Object.keys(result.files).sort()).toEqual([
+      'istio/core-banking/kustomization.yaml',
+      'istio/core-banking/namespace-patch.yaml',
+      'istio/core-banking/peer-authentication.yaml',
+    ]);
+    expect(result.body.steps.map((s: any) => s.id)).toEqual(['onboard', 'pr']);
+    expect(result.log).toContain('Performing dry run of creating pull request');
+    const objects = objectsOf(result.files, 'istio/');
+    expect(
+      objects.find(o => o.kind === 'PeerAuthentication').spec.mtls.mode,
+    ).toBe('PERMISSIVE');
+    // The namespace patch is a partial object: check the policy against the demo cluster.
+    const check = checkGeneratedObjects(
+      objects.filter(o => o.kind !== 'Namespace'),
+      demoCluster(),
+      { contextComplete: true },
+    );
+    expect(check.blocking).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    [
+      'canary',
+      { weight: 25 },
+      (vs: any) => vs.spec.http[0].route.map((r: any) => r.weight),
+      [75, 25],
+    ],
+    [
+      'blue-green',
+      {},
+      (vs: any) =>
+        vs.spec.http[0].route.map(
+          (r: any) => `${r.destination.subset}=${r.weight}`,
+        ),
+      ['v2=100', 'v1=0'],
+    ],
+    [
+      'header-routing',
+      { headerName: 'x-canary', headerMatch: 'exact', headerValue: 'true' },
+      (vs: any) => vs.spec.http[0].match,
+      [{ headers: { 'x-canary': { exact: 'true' } } }],
+    ],
+    [
+      'mirror',
+      { mirrorPercentage: 50 },
+      (vs: any) => vs.spec.http[0].mirrorPercentage,
+      { value: 50 },
+    ],
+    [
+      'tcp-shift',
+      { weight: 10 },
+      (vs: any) => vs.spec.tcp[0].route.map((r: any) => r.weight),
+      [90, 10],
+    ],
+  ])(
+    'istio-traffic-pattern: %s passes the engine next to the demo cluster',
+    async (pattern, extra, pick, expected) => {
+      const result = await dryRun('istio-traffic-pattern', {
+        entity: 'component:default/payments-api',
+        namespace: 'payments',
+        stableVersion: 'v1',
+        newVersion: 'v2',
+        versionLabel: 'version',
+        pattern,
+        ...extra,
+        resilience:
+          pattern === 'tcp-shift'
+            ? {}
+            : {
+                timeout: '2s',
+                retries: { attempts: 3, perTryTimeout: '500ms' },
+              },
+        environment: 'production',
+        repoUrl: 'github.com?owner=harbor-bank&repo=payments-deploy',
+      });
+      expect(result.status).toBe(200);
+      expect(Object.keys(result.files).sort()).toEqual([
+        'istio/kustomization.yaml',
+        'istio/payments-api-destination-rule.yaml',
+        'istio/payments-api-virtual-service.yaml',
+      ]);
+      const objects = objectsOf(result.files, 'istio/');
+      const vs = objects.find(o => o.kind === 'VirtualService');
+      expect(pick(vs)).toEqual(expected);
+      expect(vs.spec.hosts).toEqual([
+        'payments-api.payments.svc.cluster.local',
+      ]);
+      const check = checkGeneratedObjects(objects, demoCluster(), {
+        contextComplete: true,
+      });
+      expect(check.findings.filter(f => f.severity === 'Error')).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('istio-traffic-pattern: refuses fault injection in production through the form', async () => {
+    const result = await dryRun('istio-traffic-pattern', {
+      entity: 'component:default/payments-api',
+      namespace: 'payments',
+      stableVersion: 'v1',
+      newVersion: 'v2',
+      pattern: 'blue-green',
+      resilience: {
+        faultInjection: { abort: { percentage: 10, httpStatus: 503 } },
+      },
+      environment: 'production',
+      repoUrl: 'github.com?owner=harbor-bank&repo=payments-deploy',
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.error).toMatchObject({ name: 'InputError' });
+    expect(result.body.error.message).toContain(
+      'fault injection is refused in production namespace "payments"',
+    );
+  }, 60_000);
+
+  it('istio-advance-mtls: moves a ready namespace to STRICT after asking the istio backend', async () => {
+    adoption = {
+      byNamespace: [
+        {
+          cluster: 'production',
+          namespace: 'ledger',
+          stage: 'ready-for-strict',
+          blockers: [],
+        },
+      ],
+    };
+    const result = await dryRun('istio-advance-mtls', {
+      namespace: 'ledger',
+      repoUrl: 'github.com?owner=harbor-bank&repo=ledger-deploy',
+    });
+    expect(result.status).toBe(200);
+    expect(result.body.output.text[0].content).toBe(
+      'ledger moves from permissive to strict',
+    );
+    expect(Object.keys(result.files).sort()).toEqual([
+      'istio/ledger/kustomization.yaml',
+      'istio/ledger/peer-authentication.yaml',
+    ]);
+    const objects = objectsOf(result.files, 'istio/');
+    expect(objects[0].spec.mtls.mode).toBe('STRICT');
+    expect(
+      checkGeneratedObjects(objects, demoCluster(), { contextComplete: true })
+        .blocking,
+    ).toEqual([]);
+  }, 60_000);
+
+  it('istio-advance-mtls: refuses while the backend reports blockers', async () => {
+    adoption = {
+      byNamespace: [
+        {
+          cluster: 'production',
+          namespace: 'channels',
+          stage: 'permissive',
+          blockers: [
+            {
+              type: 'pods-without-proxy',
+              workload: 'mobile-gateway',
+              namespace: 'channels',
+              pods: 2,
+            },
+          ],
+        },
+      ],
+    };
+    const result = await dryRun('istio-advance-mtls', {
+      namespace: 'channels',
+      repoUrl: 'github.com?owner=harbor-bank&repo=channels-deploy',
+    });
+    expect(result.status).toBe(409);
+    expect(result.body.error.message).toContain(
+      '- channels/mobile-gateway: 2 pod(s) run without a sidecar',
+    );
+  }, 60_000);
+
+  it('istio-mesh-ready-service: a skeleton and its routing that pass the engine together', async () => {
+    const result = await dryRun('istio-mesh-ready-service', {
+      name: 'quotes',
+      description: 'FX quotes',
+      owner: 'group:default/payments',
+      namespace: 'payments',
+      port: 8080,
+      image: 'ghcr.io/harbor-bank/quotes:1.0.0',
+      version: 'v1',
+      timeout: '5s',
+      repoUrl: 'github.com?owner=harbor-bank&repo=quotes',
+    });
+    expect(result.status).toBe(200);
+    expect(Object.keys(result.files).sort()).toEqual([
+      'README.md',
+      'catalog-info.yaml',
+      'k8s/deployment.yaml',
+      'k8s/istio/kustomization.yaml',
+      'k8s/istio/quotes-destination-rule.yaml',
+      'k8s/istio/quotes-virtual-service.yaml',
+      'k8s/kustomization.yaml',
+      'k8s/service-account.yaml',
+      'k8s/service.yaml',
+    ]);
+    const entity = parse(result.files['catalog-info.yaml']);
+    expect(entity.metadata.annotations).toEqual({
+      'backstage.io/kubernetes-id': 'quotes',
+      'backstage.io/kubernetes-namespace': 'payments',
+    });
+    const objects = objectsOf(result.files, 'k8s/');
+    const deployment = objects.find(o => o.kind === 'Deployment');
+    expect(deployment.spec.template.metadata.labels).toMatchObject({
+      app: 'quotes',
+      version: 'v1',
+    });
+    expect(objects.find(o => o.kind === 'Service').spec.ports[0].name).toBe(
+      'http-web',
+    );
+    const dr = objects.find(o => o.kind === 'DestinationRule');
+    expect(dr.spec.subsets).toEqual([
+      { name: 'v1', labels: { version: 'v1' } },
+    ]);
+    // The new service's own files, alone and inside the demo cluster.
+    expect(
+      analyzeMesh(objects).findings.filter(f => f.severity === 'Error'),
+    ).toEqual([]);
+    expect(
+      checkGeneratedObjects(objects, demoCluster(), {
+        contextComplete: true,
+      }).findings.filter(f => f.severity === 'Error'),
+    ).toEqual([]);
+  }, 60_000);
+});
