@@ -8,6 +8,9 @@ ensure_chromium
 ensure_prometheus
 ensure_postgres
 
+# Non-interactive runs everywhere: no jest watch mode.
+export CI="${CI:-true}"
+
 OUT="$REPO_ROOT/test-output"
 rm -rf "$OUT" && mkdir -p "$OUT"
 passed=0 failed=0 skipped=0

@@ -71,4 +71,11 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@meshportal/plugin-istio-backend'));
 backend.add(import('@meshportal/plugin-scaffolder-backend-module-istio'));
 
+// Tech Insights: mesh scorecards from the istio backend's data
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(import('@meshportal/plugin-tech-insights-backend-module-istio'));
+
 backend.start();

@@ -11,6 +11,7 @@ export {
   EntityIstioCard,
   EntityIstioContent,
   IstioAdoptionPage,
+  IstioTrafficPatternPickerFieldExtension,
 } from './legacy';
 export { istioApiRef } from './api/IstioApi';
 export type { IstioApi, EntityName } from './api/IstioApi';

@@ -7,7 +7,14 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { TrafficPattern } from '@meshportal/plugin-istio-common';
 import { IstioClient } from './api/IstioClient';
+import {
+  TRAFFIC_PATTERN_PICKER_NAME,
+  TrafficPatternPicker,
+  validateTrafficPatternField,
+} from './components/TrafficPatternPicker';
 import { istioApiRef } from './api/IstioApi';
 
 const legacyAdoptionRouteRef = createRouteRef({ id: 'istio-adoption' });
@@ -74,3 +81,17 @@ export const IstioAdoptionPage = istioLegacyPlugin.provide(
     mountPoint: legacyAdoptionRouteRef,
   }),
 );
+
+/**
+ * The scaffolder field `IstioTrafficPatternPicker` (legacy frontend system),
+ * for `<ScaffolderFieldExtensions>` inside the scaffolder's route.
+ * @public
+ */
+export const IstioTrafficPatternPickerFieldExtension =
+  istioLegacyPlugin.provide(
+    createScaffolderFieldExtension<TrafficPattern>({
+      name: TRAFFIC_PATTERN_PICKER_NAME,
+      component: TrafficPatternPicker,
+      validation: validateTrafficPatternField,
+    }),
+  );

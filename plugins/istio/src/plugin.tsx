@@ -9,6 +9,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { IstioClient } from './api/IstioClient';
 import { istioApiRef } from './api/IstioApi';
@@ -60,9 +61,21 @@ const adoptionPage = PageBlueprint.make({
   },
 });
 
+// `ui:field: IstioTrafficPatternPicker` in templates (the scaffolder's form).
+const trafficPatternPicker = FormFieldBlueprint.make({
+  name: 'traffic-pattern-picker',
+  params: {
+    field: () =>
+      import('./components/TrafficPatternPicker/field').then(
+        m => m.trafficPatternPickerField,
+      ),
+  },
+});
+
 /**
  * The MeshPortal Istio frontend plugin (new frontend system): the entity
- * card and tab "Service mesh", and the mesh adoption page at /service-mesh.
+ * card and tab "Service mesh", the mesh adoption page at /service-mesh, and
+ * the scaffolder field `IstioTrafficPatternPicker`.
  *
  * @public
  */
@@ -70,5 +83,11 @@ export const istioPlugin = createFrontendPlugin({
   pluginId: 'istio',
   info: { packageJson: () => import('../package.json') },
   routes: { adoption: adoptionRouteRef },
-  extensions: [istioApi, entityMeshCard, entityMeshContent, adoptionPage],
+  extensions: [
+    istioApi,
+    entityMeshCard,
+    entityMeshContent,
+    adoptionPage,
+    trafficPatternPicker,
+  ],
 });

@@ -24,7 +24,12 @@ import {
   ClusterReport,
   MeshPostureService,
 } from '../posture/MeshPostureService';
-import { Blocker, ReadinessStage, assessReadiness } from '../posture/readiness';
+import {
+  Blocker,
+  ReadinessException,
+  ReadinessStage,
+  assessReadiness,
+} from '../posture/readiness';
 import { ToolLinks } from '../links/links';
 import {
   InboundTraffic,
@@ -62,7 +67,16 @@ export interface NamespaceAdoption {
   counts: AdoptionCounts;
   /** The namespace's wave stage toward STRICT. */
   stage: ReadinessStage;
+  /**
+   * What breaks, or stays unprotected, if the namespace moves to STRICT now:
+   * pods without a proxy, plaintext and out-of-mesh callers per workload,
+   * and mTLS conflict findings.
+   */
   blockers: Blocker[];
+  /** Workloads or ports kept plaintext on purpose (they stay so under STRICT). */
+  exceptions: ReadinessException[];
+  /** Plaintext callers could not be read: "no blocker" means none known. */
+  telemetryUnknown: boolean;
   links: ToolLinks;
 }
 
@@ -314,11 +328,7 @@ export class AdoptionService {
     }
 
     const findingsIn = (report: ClusterReport, namespace: string): Finding[] =>
-      report.report.findings.filter(
-        f =>
-          f.ref.namespace === namespace ||
-          (f.ref.kind === 'Namespace' && f.ref.name === namespace),
-      );
+      report.index.findingsIn(namespace);
 
     const namespaces: NamespaceAdoption[] = [...byNamespace.values()]
       .map(({ report, workloads }) => {
@@ -327,6 +337,7 @@ export class AdoptionService {
           workloads,
           findingsIn(report, namespace),
           traffic.get(report.cluster),
+          { controlPlaneNamespace: report.snapshot.istioNamespace },
         );
         return {
           cluster: report.cluster,
@@ -334,6 +345,8 @@ export class AdoptionService {
           counts: countAdoption(workloads),
           stage: readiness.stage,
           blockers: readiness.blockers,
+          exceptions: readiness.exceptions,
+          telemetryUnknown: readiness.telemetryUnknown,
           links: this.posture.linksFor(report.cluster).namespace(namespace),
         };
       })
@@ -352,20 +365,23 @@ export class AdoptionService {
       .map(m => {
         const found = entityWorkloads.get(m.ref) ?? [];
         const workloads = found.map(f => f.w);
-        const findings = found.flatMap(f =>
-          findingsIn(f.report, f.w.namespace),
-        );
-        const callers = found.flatMap(
-          f => traffic.get(f.report.cluster)?.callers ?? [],
+        // Each namespace's findings and each cluster's callers once, however
+        // many of the entity's workloads share them.
+        const findings = [
+          ...new Set(found.flatMap(f => findingsIn(f.report, f.w.namespace))),
+        ];
+        const callers = [...new Set(found.map(f => f.report.cluster))].flatMap(
+          cluster => traffic.get(cluster)?.callers ?? [],
         );
         const available = found.every(
           f => traffic.get(f.report.cluster)?.available,
         );
-        const readiness = assessReadiness(workloads, findings, {
-          available,
-          window: '',
-          callers,
-        });
+        const readiness = assessReadiness(
+          workloads,
+          findings,
+          { available, window: '', callers, sources: [] },
+          { controlPlaneNamespace: found[0]?.report.snapshot.istioNamespace },
+        );
         return {
           entityRef: m.ref,
           owner: m.owner,

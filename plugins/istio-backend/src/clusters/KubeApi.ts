@@ -137,15 +137,18 @@ export class KubeApi {
   /**
    * Streams watch events until the server closes the stream (resolves) or
    * the connection fails (rejects). A watch ERROR event rejects with its code.
+   * `onOpen` is called once the server has accepted the watch.
    */
   async watch(
     path: string,
     signal: AbortSignal,
     idleMs: number,
     onEvent: (event: WatchEvent) => void,
+    onOpen?: () => void,
   ): Promise<void> {
     const res = await this.request(path, signal, idleMs);
     if ((res.statusCode ?? 0) >= 300) throw await KubeApi.failure(res);
+    onOpen?.();
     let buffered = '';
     res.setEncoding('utf8');
     for await (const chunk of res) {

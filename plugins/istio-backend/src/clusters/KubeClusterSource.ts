@@ -167,6 +167,13 @@ class KindWatcher {
         this.touch({ state: 'synced', message: undefined });
         this.changed();
       },
+      () => {
+        // Resumed after a failure: the server replays what was missed from
+        // here, so the kind is current again even if nothing changed.
+        if (this.state.state !== 'error') return;
+        this.touch({ state: 'synced', message: undefined });
+        this.changed();
+      },
     );
   }
 

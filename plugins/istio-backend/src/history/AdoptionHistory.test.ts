@@ -30,6 +30,8 @@ function report(stage: 'permissive' | 'strict'): AdoptionReport {
         counts,
         stage,
         blockers: [],
+        exceptions: [],
+        telemetryUnknown: true,
         links: {},
       },
     ],

@@ -18,17 +18,16 @@ import { LinkBuilder, ToolLinks } from '../links/links';
 import {
   InboundTraffic,
   TelemetryService,
+  callersBySource,
 } from '../telemetry/TelemetryService';
+import { ClusterIndex, refKey } from './ClusterIndex';
 import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
-import { labelsMatch } from './labelSelector';
 import { Readiness, assessReadiness, leastAdvanced } from './readiness';
 import {
   AuthorizationPolicyView,
   DestinationRuleView,
   VirtualServiceView,
-  hostCovers,
   policiesSelecting,
-  serviceTraffic,
 } from './serviceTraffic';
 
 /** The engine's view of one cluster, recomputed when its objects change. @public */
@@ -39,6 +38,8 @@ export interface ClusterReport {
   problems: SnapshotProblem[];
   computedAt: Date;
   objectCount: number;
+  /** Lookups over this report, built with it. */
+  index: ClusterIndex;
 }
 
 /** @public */
@@ -185,10 +186,12 @@ export class MeshPostureService {
           originOf: (_o, i) => entries[i].origin,
         },
       );
+      const report = analyzeSnapshot(snapshot);
       this.reports.set(source.cluster, {
         cluster: source.cluster,
         snapshot,
-        report: analyzeSnapshot(snapshot),
+        report,
+        index: new ClusterIndex(snapshot, report),
         problems,
         computedAt: new Date(this.now),
         objectCount: entries.length,
@@ -246,14 +249,7 @@ export class MeshPostureService {
     report: ClusterReport,
     mapping: EntityWorkloadMapping,
   ): WorkloadPosture[] {
-    return report.report.workloads.filter(w => {
-      if (mapping.namespace && w.namespace !== mapping.namespace) return false;
-      const own = report.snapshot.get(w.kind, w.namespace, w.name);
-      return (
-        labelsMatch(mapping.requirements, w.labels) ||
-        (own !== undefined && labelsMatch(mapping.requirements, own.labels))
-      );
-    });
+    return report.index.workloadsOf(mapping);
   }
 
   /** Builds the posture of one entity; InputError for a bad selector annotation. */
@@ -296,6 +292,7 @@ export class MeshPostureService {
       readiness: {
         stage: leastAdvanced(clusters.map(c => c.readiness.stage)),
         blockers: clusters.flatMap(c => c.readiness.blockers),
+        exceptions: clusters.flatMap(c => c.readiness.exceptions),
         telemetryUnknown: clusters.some(c => c.readiness.telemetryUnknown),
       },
       clusters,
@@ -308,20 +305,16 @@ export class MeshPostureService {
     mapping: EntityWorkloadMapping,
     status: ClusterSyncStatus,
   ): Promise<EntityClusterPosture | undefined> {
-    const { snapshot } = report;
+    const { snapshot, index } = report;
     const workloads = this.workloadsOf(report, mapping);
-    const inScope = (ns: string) =>
-      !mapping.namespace || ns === mapping.namespace;
 
     // Services: labelled for the entity, or selecting one of its workloads.
     const serviceKeys = new Set<string>();
     for (const w of workloads) {
       for (const s of w.services) serviceKeys.add(`${w.namespace}/${s}`);
     }
-    for (const s of snapshot.all('Service')) {
-      if (inScope(s.namespace) && labelsMatch(mapping.requirements, s.labels)) {
-        serviceKeys.add(`${s.namespace}/${s.name}`);
-      }
+    for (const s of index.servicesOf(mapping)) {
+      serviceKeys.add(`${s.namespace}/${s.name}`);
     }
     if (!workloads.length && !serviceKeys.size) return undefined;
 
@@ -337,10 +330,8 @@ export class MeshPostureService {
           name,
           ports: service.spec?.ports ?? [],
           selector: service.spec?.selector,
-          ...serviceTraffic(snapshot, namespace, name),
-          clientTls: report.report.clientTls.filter(t =>
-            hostCovers(t.host, fqdn),
-          ),
+          ...index.traffic.forService(namespace, name),
+          clientTls: index.clientTlsFor(fqdn),
           links: links.service(namespace, name),
         },
       ];
@@ -366,11 +357,7 @@ export class MeshPostureService {
       [...policies.values()],
       namespaces,
     );
-    const findings = report.report.findings.filter(f =>
-      f.ref.kind === 'Namespace'
-        ? namespaces.includes(f.ref.name)
-        : touched.has(`${f.ref.kind}/${f.ref.namespace}/${f.ref.name}`),
-    );
+    const findings = index.findingsAbout(touched, namespaces);
 
     const traffic = await this.workloadTraffic(report.cluster, workloads);
     const generatedAt = report.computedAt.toISOString();
@@ -390,7 +377,9 @@ export class MeshPostureService {
       authorizationPolicies: [...policies.values()],
       findings,
       telemetry: traffic,
-      readiness: assessReadiness(workloads, findings, traffic),
+      readiness: assessReadiness(workloads, findings, traffic, {
+        controlPlaneNamespace: snapshot.istioNamespace,
+      }),
       links: {
         namespaces: Object.fromEntries(
           namespaces.map(ns => [ns, links.namespace(ns)]),
@@ -410,7 +399,7 @@ export class MeshPostureService {
   ): Set<string> {
     const refs = new Set<string>();
     const add = (kind: string, ns: string, name: string) =>
-      refs.add(`${kind}/${ns}/${name}`);
+      refs.add(refKey(kind, ns, name));
     for (const w of workloads) {
       add(w.kind, w.namespace, w.name);
       const own = snapshot.get(w.kind, w.namespace, w.name);
@@ -463,10 +452,12 @@ export class MeshPostureService {
     if (!results.length) return this.options.telemetry.none(cluster);
     const failed = results.find(r => !r.available);
     if (failed) return failed;
+    const callers = results.flatMap(r => r.callers);
     return {
       available: true,
       window: results[0].window,
-      callers: results.flatMap(r => r.callers),
+      callers,
+      sources: callersBySource(callers),
     };
   }
 }

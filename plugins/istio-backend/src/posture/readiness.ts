@@ -50,14 +50,35 @@ export type Blocker =
   | {
       type: 'conflict-finding';
       code: string;
+      severity: Finding['severity'];
       resource: string;
       message: string;
     };
+
+/**
+ * A workload, or some of its ports, that disables mTLS on purpose: it
+ * stays plaintext whatever the namespace moves to, since a workload-level
+ * PeerAuthentication overrides the namespace's.
+ * @public
+ */
+export interface ReadinessException {
+  namespace: string;
+  workload: string;
+  /** The DISABLE ports; absent when the whole workload is DISABLE. */
+  ports?: string[];
+  /** The workload's own mode, and the level deciding it: a workload-level policy keeps it whatever the namespace says. */
+  mode: WorkloadPosture['mtls']['mode'];
+  level: WorkloadPosture['mtls']['source']['level'];
+  /** `namespace/name` of the PeerAuthentication deciding it. */
+  policy: string | null;
+}
 
 /** @public */
 export interface Readiness {
   stage: ReadinessStage;
   blockers: Blocker[];
+  /** Deliberate plaintext: what the `exception` stage is about. */
+  exceptions: ReadinessException[];
   /** Telemetry could not be read: plaintext callers are unknown, not absent. */
   telemetryUnknown: boolean;
 }
@@ -91,21 +112,43 @@ function modes(workload: WorkloadPosture): string[] {
 const describe = (c: InboundCaller) =>
   `${c.sourceNamespace}/${c.sourceWorkload}`;
 
+function exceptionOf(w: WorkloadPosture): ReadinessException | undefined {
+  const ports = Object.entries(w.mtls.ports ?? {})
+    .filter(([, p]) => p.mode === 'DISABLE')
+    .map(([port]) => port);
+  if (w.mtls.mode !== 'DISABLE' && !ports.length) return undefined;
+  return {
+    namespace: w.namespace,
+    workload: w.name,
+    ports: w.mtls.mode === 'DISABLE' ? undefined : ports,
+    mode: w.mtls.mode,
+    level: w.mtls.source.level,
+    policy: w.mtls.source.policy,
+  };
+}
+
 /**
- * Judges readiness from the engine's posture, its findings and observed traffic.
+ * Judges readiness from the engine's posture, its findings and observed
+ * traffic. Workloads of the control plane namespace that Istio does not
+ * inject (istiod) never count as missing their proxy.
  * @public
  */
 export function assessReadiness(
   workloads: WorkloadPosture[],
   findings: Finding[],
   traffic: InboundTraffic | undefined,
+  options: { controlPlaneNamespace?: string } = {},
 ): Readiness {
   const blockers: Blocker[] = [];
   const enrolled = workloads.filter(w => w.dataplane !== 'none');
   for (const w of workloads) {
     const missing = w.pods.total - w.pods.injected;
+    const controlPlane =
+      w.namespace === options.controlPlaneNamespace &&
+      !w.injection.willInject &&
+      w.pods.injected === 0;
     // Ambient pods have no sidecar by design; ztunnel captures them.
-    if (w.dataplane !== 'ambient' && missing > 0) {
+    if (w.dataplane !== 'ambient' && missing > 0 && !controlPlane) {
       blockers.push({
         type: 'pods-without-proxy',
         workload: w.name,
@@ -144,6 +187,7 @@ export function assessReadiness(
     blockers.push({
       type: 'conflict-finding',
       code: f.code,
+      severity: f.severity,
       resource: f.resource,
       message: f.message,
     });
@@ -164,6 +208,7 @@ export function assessReadiness(
   return {
     stage,
     blockers,
+    exceptions: enrolled.flatMap(w => exceptionOf(w) ?? []),
     telemetryUnknown: !traffic?.available,
   };
 }

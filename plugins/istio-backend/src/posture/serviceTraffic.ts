@@ -151,60 +151,109 @@ function viewVirtualService(
 }
 
 /**
- * The VirtualServices that route to the service or are bound to its host,
- * and the DestinationRules whose host covers it.
+ * Items keyed by host: exact hosts are looked up directly, wildcard hosts
+ * (`*`, `*.example.com`) are checked one by one (there are few of them).
  * @public
  */
-export function serviceTraffic(
-  snapshot: MeshSnapshot,
-  namespace: string,
-  name: string,
-): {
-  virtualServices: VirtualServiceView[];
-  destinationRules: DestinationRuleView[];
-} {
-  const fqdn = `${name}.${namespace}.svc.cluster.local`;
-  const virtualServices = snapshot
-    .all('VirtualService')
-    .map(vs => viewVirtualService(vs))
-    .filter(
-      view =>
-        view.hosts.some(h => hostCovers(h, fqdn)) ||
-        view.rules.some(
-          r =>
-            r.destinations.some(d => d.host === fqdn) ||
-            r.mirrors?.some(m => m.host === fqdn),
-        ),
-    );
-  const destinationRules = snapshot
-    .all('DestinationRule')
-    .filter(dr => {
+export class HostIndex<T> {
+  private readonly exact = new Map<string, number[]>();
+  private readonly wildcard: Array<{ host: string; position: number }> = [];
+  private readonly items: T[] = [];
+
+  /** Indexes an item under each of its hosts. */
+  add(item: T, hosts: string[]): void {
+    const position = this.items.length;
+    this.items.push(item);
+    for (const host of new Set(hosts)) {
+      if (host === '*' || host.startsWith('*.')) {
+        this.wildcard.push({ host, position });
+      } else {
+        const list = this.exact.get(host);
+        if (list) list.push(position);
+        else this.exact.set(host, [position]);
+      }
+    }
+  }
+
+  /** The items with a host covering `fqdn`, in insertion order. */
+  covering(fqdn: string): T[] {
+    const positions = new Set(this.exact.get(fqdn) ?? []);
+    for (const w of this.wildcard) {
+      if (hostCovers(w.host, fqdn)) positions.add(w.position);
+    }
+    return [...positions].sort((a, b) => a - b).map(p => this.items[p]);
+  }
+}
+
+function viewDestinationRule(
+  dr: MeshResource<DestinationRuleSpec>,
+): DestinationRuleView {
+  const spec = dr.spec as DestinationRuleSpec;
+  const policy = spec.trafficPolicy ?? {};
+  return {
+    namespace: dr.namespace,
+    name: dr.name,
+    host: qualifyHost(String(spec.host), dr.namespace),
+    tls: policy.tls,
+    connectionPool: policy.connectionPool,
+    outlierDetection: policy.outlierDetection,
+    loadBalancer: policy.loadBalancer,
+    portLevelSettings: policy.portLevelSettings,
+    subsets: (spec.subsets ?? []).map(s => ({
+      name: s.name,
+      labels: s.labels,
+      trafficPolicy: s.trafficPolicy,
+    })),
+  };
+}
+
+/**
+ * The routes and policies of every service of a snapshot, viewed once
+ * when the snapshot is built, so a page view only looks its services up.
+ * @public
+ */
+export class ServiceTrafficIndex {
+  private readonly virtualServices = new HostIndex<VirtualServiceView>();
+  private readonly destinationRules = new HostIndex<DestinationRuleView>();
+
+  constructor(snapshot: MeshSnapshot) {
+    for (const vs of snapshot.all('VirtualService')) {
+      const view = viewVirtualService(vs);
+      // Bound to the host, or routing or mirroring to it.
+      this.virtualServices.add(view, [
+        ...view.hosts,
+        ...view.rules.flatMap(r => [
+          ...r.destinations.map(d => d.host),
+          ...(r.mirrors ?? []).map(m => m.host),
+        ]),
+      ]);
+    }
+    for (const dr of snapshot.all('DestinationRule')) {
       const host = (dr.spec as DestinationRuleSpec)?.host;
-      return (
-        typeof host === 'string' &&
-        hostCovers(qualifyHost(host, dr.namespace), fqdn)
-      );
-    })
-    .map(dr => {
-      const spec = dr.spec as DestinationRuleSpec;
-      const policy = spec.trafficPolicy ?? {};
-      return {
-        namespace: dr.namespace,
-        name: dr.name,
-        host: qualifyHost(String(spec.host), dr.namespace),
-        tls: policy.tls,
-        connectionPool: policy.connectionPool,
-        outlierDetection: policy.outlierDetection,
-        loadBalancer: policy.loadBalancer,
-        portLevelSettings: policy.portLevelSettings,
-        subsets: (spec.subsets ?? []).map(s => ({
-          name: s.name,
-          labels: s.labels,
-          trafficPolicy: s.trafficPolicy,
-        })),
-      };
-    });
-  return { virtualServices, destinationRules };
+      if (typeof host !== 'string') continue;
+      this.destinationRules.add(viewDestinationRule(dr), [
+        qualifyHost(host, dr.namespace),
+      ]);
+    }
+  }
+
+  /**
+   * The VirtualServices that route to the service or are bound to its host,
+   * and the DestinationRules whose host covers it.
+   */
+  forService(
+    namespace: string,
+    name: string,
+  ): {
+    virtualServices: VirtualServiceView[];
+    destinationRules: DestinationRuleView[];
+  } {
+    const fqdn = `${name}.${namespace}.svc.cluster.local`;
+    return {
+      virtualServices: this.virtualServices.covering(fqdn),
+      destinationRules: this.destinationRules.covering(fqdn),
+    };
+  }
 }
 
 /**

@@ -85,6 +85,15 @@ describe('TelemetryService', () => {
           tcpConnections: 3,
         },
       ],
+      sources: [
+        {
+          sourceNamespace: 'legacy',
+          sourceWorkload: 'ledger',
+          requests: 13,
+          tcpConnections: 3,
+          mtlsShare: 0,
+        },
+      ],
     });
     expect(queries).toHaveLength(2);
     expect(queries.join('\n')).toContain(
@@ -135,6 +144,7 @@ describe('TelemetryService', () => {
       window: '1h',
       reason: 'no prometheusUrl configured for this cluster',
       callers: [],
+      sources: [],
     });
     expect(() => new TelemetryService(new Map(), '1 hour', logger)).toThrow(
       /Prometheus duration/,

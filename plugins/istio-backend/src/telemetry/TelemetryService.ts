@@ -20,6 +20,17 @@ export interface InboundCaller {
   tcpConnections: number;
 }
 
+/** Everything one source workload sent, and how much of it was mTLS. @public */
+export interface CallerSource {
+  /** `unknown` when the caller is outside the mesh. */
+  sourceNamespace: string;
+  sourceWorkload: string;
+  requests: number;
+  tcpConnections: number;
+  /** Share (0 to 1) of requests and connections sent over mutual TLS. */
+  mtlsShare: number;
+}
+
 /** Observed traffic, or why there is none. @public */
 export interface InboundTraffic {
   available: boolean;
@@ -27,6 +38,8 @@ export interface InboundTraffic {
   /** Why telemetry is unavailable (no Prometheus configured, query failed). */
   reason?: string;
   callers: InboundCaller[];
+  /** The callers summed per source workload, busiest first. */
+  sources: CallerSource[];
 }
 
 const GROUP_BY =
@@ -41,6 +54,47 @@ export function isPlaintext(caller: InboundCaller): boolean {
 /** Istio labels a caller without a proxy `unknown`. @public */
 export function isOutsideMesh(caller: InboundCaller): boolean {
   return caller.sourceWorkload === 'unknown';
+}
+
+/**
+ * Sums callers per source workload (across destinations and security
+ * policies) with the share sent over mutual TLS: what a team checks before
+ * asking a caller to fix its transport.
+ * @public
+ */
+export function callersBySource(callers: InboundCaller[]): CallerSource[] {
+  const sources = new Map<string, CallerSource & { mtls: number }>();
+  for (const c of callers) {
+    const key = `${c.sourceNamespace}\u0000${c.sourceWorkload}`;
+    const entry = sources.get(key) ?? {
+      sourceNamespace: c.sourceNamespace,
+      sourceWorkload: c.sourceWorkload,
+      requests: 0,
+      tcpConnections: 0,
+      mtlsShare: 0,
+      mtls: 0,
+    };
+    entry.requests += c.requests;
+    entry.tcpConnections += c.tcpConnections;
+    if (c.securityPolicy === 'mutual_tls') {
+      entry.mtls += c.requests + c.tcpConnections;
+    }
+    sources.set(key, entry);
+  }
+  return [...sources.values()]
+    .map(({ mtls, ...source }) => {
+      const total = source.requests + source.tcpConnections;
+      return {
+        ...source,
+        mtlsShare: total ? Math.round((mtls / total) * 1000) / 1000 : 0,
+      };
+    })
+    .sort(
+      (a, b) =>
+        b.requests + b.tcpConnections - (a.requests + a.tcpConnections) ||
+        a.sourceNamespace.localeCompare(b.sourceNamespace) ||
+        a.sourceWorkload.localeCompare(b.sourceWorkload),
+    );
 }
 
 /**
@@ -71,7 +125,7 @@ export class TelemetryService {
   /** No traffic to look at: available when the cluster has Prometheus at all. */
   none(cluster: string): InboundTraffic {
     return this.clients.has(cluster)
-      ? { available: true, window: this.window, callers: [] }
+      ? { available: true, window: this.window, callers: [], sources: [] }
       : this.unconfigured();
   }
 
@@ -81,6 +135,7 @@ export class TelemetryService {
       window: this.window,
       reason: 'no prometheusUrl configured for this cluster',
       callers: [],
+      sources: [],
     };
   }
 
@@ -104,6 +159,7 @@ export class TelemetryService {
         window: this.window,
         reason: `Prometheus query failed: ${(error as Error).message}`,
         callers: [],
+        sources: [],
       };
     });
     this.cache.set(key, { at: this.now(), value });
@@ -161,13 +217,14 @@ export class TelemetryService {
     };
     add(requests, 'requests');
     add(connections, 'tcpConnections');
+    const sorted = [...callers.values()].sort(
+      (a, b) => b.requests + b.tcpConnections - (a.requests + a.tcpConnections),
+    );
     return {
       available: true,
       window: this.window,
-      callers: [...callers.values()].sort(
-        (a, b) =>
-          b.requests + b.tcpConnections - (a.requests + a.tcpConnections),
-      ),
+      callers: sorted,
+      sources: callersBySource(sorted),
     };
   }
 }

@@ -1,8 +1,15 @@
+import { MeshResource } from './resources';
+import { resourceName } from './snapshot';
+
 /** @public */
 export type Severity = 'Error' | 'Warning' | 'Info';
 
 /** Severity order for sorting and `--fail-on`. @public */
-export const SEVERITY_RANK: Record<Severity, number> = { Error: 3, Warning: 2, Info: 1 };
+export const SEVERITY_RANK: Record<Severity, number> = {
+  Error: 3,
+  Warning: 2,
+  Info: 1,
+};
 
 /**
  * One thing that is wrong, in istioctl analyze's vocabulary.
@@ -39,4 +46,32 @@ export interface FindingDefinition {
   severity: Severity;
   /** Why it matters, in a sentence or two. */
   description: string;
+}
+
+/**
+ * A finding about one object: the catalogue entry's identity, the istioctl
+ * resource string, and where the object came from.
+ * @public
+ */
+export function findingAbout(
+  definition: FindingDefinition,
+  resource: MeshResource,
+  message: string,
+  remediation: string,
+): Finding {
+  return {
+    code: definition.code,
+    name: definition.name,
+    analyzer: definition.analyzer,
+    severity: definition.severity,
+    resource: resourceName(resource),
+    message,
+    remediation,
+    ref: {
+      kind: resource.kind,
+      namespace: resource.namespace,
+      name: resource.name,
+    },
+    ...(resource.origin ? { origin: resource.origin } : {}),
+  };
 }

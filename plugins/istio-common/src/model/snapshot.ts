@@ -101,11 +101,13 @@ export function toMeshResource(
   }
   const clusterScoped = CLUSTER_SCOPED_KINDS.has(kind);
   const namespaceGiven = !clusterScoped && typeof meta.namespace === 'string' && meta.namespace !== '';
+  let namespace = '';
+  if (!clusterScoped) namespace = namespaceGiven ? (meta.namespace as string) : 'default';
   return {
     kind,
     apiVersion,
     name: meta.name,
-    namespace: clusterScoped ? '' : namespaceGiven ? (meta.namespace as string) : 'default',
+    namespace,
     namespaceGiven,
     labels: stringRecord(meta.labels),
     annotations: stringRecord(meta.annotations),

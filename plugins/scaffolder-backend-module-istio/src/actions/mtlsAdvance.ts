@@ -4,7 +4,6 @@ import {
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import {
-  InputProblem,
   MtlsStage,
   ProblemList,
   generateNamespaceOnboarding,
@@ -16,12 +15,7 @@ import {
   describeBlocker,
 } from '../readiness/MeshReadinessClient';
 import { examples } from './mtlsAdvance.examples';
-import {
-  outputDirectory,
-  oversizedStrings,
-  throwIfProblems,
-  writeMeshChange,
-} from './meshFiles';
+import { startMeshChange, throwIfProblems, writeMeshChange } from './meshFiles';
 
 const ACTION_ID = 'istio:mtls:advance';
 
@@ -124,12 +118,7 @@ export function createMtlsAdvanceAction(options: {
     },
     async handler(ctx) {
       const input = ctx.input as Record<string, unknown>;
-      const problems: InputProblem[] = [...oversizedStrings(input)];
-      const directory = outputDirectory(
-        ctx.workspacePath,
-        input.path,
-        problems,
-      );
+      const { problems, directory } = startMeshChange(ctx.workspacePath, input);
       const list = new ProblemList();
       const cluster = list.string('cluster', input.cluster, false);
       problems.push(...list.problems);

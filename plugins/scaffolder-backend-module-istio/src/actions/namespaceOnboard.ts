@@ -2,17 +2,9 @@ import {
   TemplateAction,
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import {
-  InputProblem,
-  generateNamespaceOnboarding,
-} from '@meshportal/plugin-istio-common';
+import { generateNamespaceOnboarding } from '@meshportal/plugin-istio-common';
 import { examples } from './namespaceOnboard.examples';
-import {
-  outputDirectory,
-  oversizedStrings,
-  throwIfProblems,
-  writeMeshChange,
-} from './meshFiles';
+import { startMeshChange, throwIfProblems, writeMeshChange } from './meshFiles';
 
 const ACTION_ID = 'istio:namespace:onboard';
 
@@ -73,12 +65,7 @@ export function createNamespaceOnboardAction(): TemplateAction<any, any> {
     },
     async handler(ctx) {
       const input = ctx.input as Record<string, unknown>;
-      const problems: InputProblem[] = [...oversizedStrings(input)];
-      const directory = outputDirectory(
-        ctx.workspacePath,
-        input.path,
-        problems,
-      );
+      const { problems, directory } = startMeshChange(ctx.workspacePath, input);
       const generated = generateNamespaceOnboarding(input);
       problems.push(...generated.problems);
       throwIfProblems(ACTION_ID, problems);

@@ -4,7 +4,6 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import {
   GeneratedFile,
-  InputProblem,
   KubeObject,
   TrafficPatternInput,
   generateTrafficPattern,
@@ -12,12 +11,7 @@ import {
   validateTrafficPattern,
 } from '@meshportal/plugin-istio-common';
 import { examples } from './trafficGenerate.examples';
-import {
-  outputDirectory,
-  oversizedStrings,
-  throwIfProblems,
-  writeMeshChange,
-} from './meshFiles';
+import { startMeshChange, throwIfProblems, writeMeshChange } from './meshFiles';
 
 const ACTION_ID = 'istio:traffic:generate';
 
@@ -140,12 +134,7 @@ export function createTrafficGenerateAction(): TemplateAction<any, any> {
     },
     async handler(ctx) {
       const input = ctx.input as Record<string, unknown>;
-      const problems: InputProblem[] = [...oversizedStrings(input)];
-      const directory = outputDirectory(
-        ctx.workspacePath,
-        input.path,
-        problems,
-      );
+      const { problems, directory } = startMeshChange(ctx.workspacePath, input);
       const { value, problems: patternProblems } =
         validateTrafficPattern(input);
       problems.push(...patternProblems);

@@ -1,6 +1,10 @@
-import { Finding, FindingDefinition, Severity } from '../../model/findings';
+import {
+  Finding,
+  FindingDefinition,
+  Severity,
+  findingAbout,
+} from '../../model/findings';
 import { MeshResource } from '../../model/resources';
-import { resourceName } from '../../model/snapshot';
 
 /**
  * The istioctl analyze message types this project reproduces: code, upstream
@@ -181,21 +185,7 @@ export function report(
   if (!definition) {
     throw new Error(`analyzer does not declare ${code}`);
   }
-  return {
-    code,
-    name: definition.name,
-    analyzer: definition.analyzer,
-    severity: definition.severity,
-    resource: resourceName(resource),
-    message,
-    remediation,
-    ref: {
-      kind: resource.kind,
-      namespace: resource.namespace,
-      name: resource.name,
-    },
-    ...(resource.origin ? { origin: resource.origin } : {}),
-  };
+  return findingAbout(definition, resource, message, remediation);
 }
 
 /** `-n <namespace>` for kubectl, empty for objects that had none. */

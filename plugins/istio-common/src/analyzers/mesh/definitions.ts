@@ -1,6 +1,4 @@
-import { Finding, FindingDefinition } from '../../model/findings';
-import { MeshResource } from '../../model/resources';
-import { resourceName } from '../../model/snapshot';
+import { FindingDefinition } from '../../model/findings';
 
 /** Name of the analyzer for mTLS client/server conflicts. @public */
 export const MTLS_CONFLICT_ANALYZER = 'mtls.ConflictAnalyzer';
@@ -116,33 +114,6 @@ export const TRAFFIC_PATTERN_DEFINITIONS = {
     'A mirror percentage is not a number between 0 and 100, or is set without any mirror destination, so mirroring does not do what it says.',
   ),
 } as const;
-
-/**
- * A finding about one object, with the istioctl resource string and origin.
- * @public
- */
-export function meshFinding(
-  definition: FindingDefinition,
-  resource: MeshResource,
-  message: string,
-  remediation: string,
-): Finding {
-  return {
-    code: definition.code,
-    name: definition.name,
-    analyzer: definition.analyzer,
-    severity: definition.severity,
-    resource: resourceName(resource),
-    message,
-    remediation,
-    ref: {
-      kind: resource.kind,
-      namespace: resource.namespace,
-      name: resource.name,
-    },
-    ...(resource.origin ? { origin: resource.origin } : {}),
-  };
-}
 
 /**
  * A list for a message: the first few items and how many more.

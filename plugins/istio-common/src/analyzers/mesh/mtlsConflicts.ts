@@ -1,5 +1,5 @@
 import { Analyzer, AnalysisContext } from '../../analysis/types';
-import { Finding } from '../../model/findings';
+import { Finding, findingAbout } from '../../model/findings';
 import {
   DestinationRuleSpec,
   MeshResource,
@@ -35,7 +35,6 @@ import {
   MTLS_CONFLICT_ANALYZER,
   MTLS_CONFLICT_DEFINITIONS as DEFS,
   listOf,
-  meshFinding,
 } from './definitions';
 import {
   destinationRuleYaml,
@@ -437,7 +436,7 @@ function checkAuthorization(
         : `${w.posture.namespace}/${w.posture.name} (ports ${open.join(', ')})`;
     });
     findings.push(
-      meshFinding(
+      findingAbout(
         DEFS.MESH007,
         policy,
         `AuthorizationPolicy ${policy.namespace}/${
@@ -581,7 +580,7 @@ export const mtlsConflictAnalyzer: Analyzer = {
       ...groups
         .values()
         .map(g =>
-          meshFinding(
+          findingAbout(
             DEFS[g.code],
             g.resource,
             messageFor(g),

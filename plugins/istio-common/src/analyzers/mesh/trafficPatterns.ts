@@ -1,5 +1,5 @@
 import { Analyzer, AnalysisContext } from '../../analysis/types';
-import { Finding } from '../../model/findings';
+import { Finding, findingAbout } from '../../model/findings';
 import {
   HttpRoute,
   MeshResource,
@@ -10,7 +10,6 @@ import { namespaceOfHost, resolveHost } from '../../posture/meshIndex';
 import {
   TRAFFIC_PATTERN_ANALYZER,
   TRAFFIC_PATTERN_DEFINITIONS as DEFS,
-  meshFinding,
 } from './definitions';
 
 const UNIT_MS: Record<string, number> = {
@@ -132,7 +131,7 @@ function checkWeights(vs: MeshResource<VirtualServiceSpec>): Finding[] {
       if (problems.length === 0) return;
       const fixed = balancedWeights(weights);
       findings.push(
-        meshFinding(
+        findingAbout(
           DEFS.MESH101,
           vs,
           `VirtualService ${vs.namespace}/${
@@ -198,7 +197,7 @@ function checkFaults(
   });
   if (faulty.length === 0) return [];
   return [
-    meshFinding(
+    findingAbout(
       DEFS.MESH102,
       vs,
       `VirtualService ${vs.namespace}/${
@@ -249,7 +248,7 @@ function checkRetries(vs: MeshResource<VirtualServiceSpec>): Finding[] {
     const suggested =
       timeout !== undefined && timeout > 0 ? formatMs(timeout / tries) : '2s';
     findings.push(
-      meshFinding(
+      findingAbout(
         DEFS.MESH103,
         vs,
         `VirtualService ${vs.namespace}/${vs.name} http[${i}]: ${problem}.`,
@@ -310,7 +309,7 @@ function checkMirrors(vs: MeshResource<VirtualServiceSpec>): Finding[] {
     });
     if (problems.length === 0) return;
     findings.push(
-      meshFinding(
+      findingAbout(
         DEFS.MESH104,
         vs,
         `VirtualService ${vs.namespace}/${vs.name} http[${i}]: ${problems.join(

@@ -16,7 +16,7 @@ import { istioApiRef } from '../../api/IstioApi';
 import { AdoptionHistoryPoint } from '../../api/types';
 import { useAsyncValue } from '../useAsyncValue';
 import { Kpis } from './Kpis';
-import { computeKpis } from './kpis';
+import { computeKpis } from './kpiTrend';
 import { OwnershipTable } from './OwnershipTable';
 import { TopFindings } from './TopFindings';
 import { TrendChart } from './TrendChart';

@@ -5,7 +5,7 @@ import ArrowDownwardIcon from '@material-ui/icons/ArrowDownward';
 import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
 import RemoveIcon from '@material-ui/icons/Remove';
 import { AdoptionCounts } from '../../api/types';
-import { AdoptionKpis, Kpi } from './kpis';
+import { AdoptionKpis, Kpi } from './kpiTrend';
 
 function Change(props: {
   change?: number;

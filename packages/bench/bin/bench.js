@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+/*
+ * `yarn bench`: MeshPortal's istio backend side by side with Backstage's
+ * Kubernetes backend on one generated mesh, then a load test under churn.
+ * Runs from source through the TypeScript transform @backstage/cli ships.
+ * Options: --sizes=1000,10000,50000  --load | --no-load  --seed=7
+ */
+require('@backstage/cli/config/nodeTransform.cjs');
+require('../src/bench').runBench(process.argv.slice(2));

@@ -1,0 +1,152 @@
+import { fork, ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  KubeTestServer,
+  RequestCounters,
+  startKubeTestServer,
+} from '@meshportal/kube-test-server';
+import { generateMesh, podsOf } from './mesh';
+
+/*
+ * The Kubernetes API server of the benchmark runs in its own process, as a
+ * real one would: its CPU time (filtering 50k pods by label for every
+ * request of the Kubernetes plugin) must not stall the backend's event loop.
+ */
+
+type Command =
+  | { cmd: 'start'; pods: number; seed: number; latencyMs: number }
+  | { cmd: 'counters' }
+  | { cmd: 'secretRequests' }
+  | { cmd: 'clear' }
+  | { cmd: 'churnStart'; fraction: number; intervalMs: number }
+  | { cmd: 'churnStop' }
+  | { cmd: 'close' };
+
+/** Runs in the child: answers the parent's commands. */
+export function serveApiServer() {
+  let server: KubeTestServer | undefined;
+  let pods: any[] = [];
+  let churn: NodeJS.Timeout | undefined;
+  let updated = 0;
+  let cursor = 0;
+  let tick = 0;
+
+  async function handle(command: Command): Promise<unknown> {
+    switch (command.cmd) {
+      case 'start': {
+        const mesh = generateMesh(command.pods, command.seed);
+        pods = podsOf(mesh);
+        server = await startKubeTestServer({
+          latencyMs: command.latencyMs,
+          historySize: 50_000,
+          bookmarkIntervalMs: 60_000,
+        });
+        server.load(mesh.objects);
+        return { url: server.url, token: server.token, caData: server.caData };
+      }
+      case 'counters':
+        return server!.counters();
+      case 'secretRequests':
+        return server!.secretRequests().length;
+      case 'clear':
+        server!.clearRequests();
+        return null;
+      case 'churnStart': {
+        const batch = Math.max(1, Math.round(pods.length * command.fraction));
+        churn = setInterval(() => {
+          tick++;
+          const changed = [];
+          for (let i = 0; i < batch; i++) {
+            const pod = pods[cursor++ % pods.length];
+            pod.metadata.annotations = {
+              ...pod.metadata.annotations,
+              'bench.meshportal.io/tick': String(tick),
+            };
+            changed.push(pod);
+          }
+          server!.load(changed);
+          updated += changed.length;
+        }, command.intervalMs);
+        return null;
+      }
+      case 'churnStop':
+        clearInterval(churn);
+        return { updated, ticks: tick };
+      case 'close':
+        clearInterval(churn);
+        await server?.close();
+        return null;
+      default:
+        throw new Error(`unknown command ${JSON.stringify(command)}`);
+    }
+  }
+
+  process.on('message', (message: { id: number; command: Command }) => {
+    handle(message.command).then(
+      result => process.send!({ id: message.id, result }),
+      error => process.send!({ id: message.id, error: String(error) }),
+    );
+  });
+}
+
+/** The parent's handle on the API server process. */
+export class ApiServerProcess {
+  private next = 0;
+  private waiting = new Map<
+    number,
+    { resolve: (v: any) => void; reject: (e: Error) => void }
+  >();
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: { id: number; result?: any; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error) w?.reject(new Error(m.error));
+      else w?.resolve(m.result);
+    });
+  }
+
+  static spawn(): ApiServerProcess {
+    const child = fork(join(__dirname, '../bin/apiserver.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['--max-old-space-size=4096'],
+    });
+    return new ApiServerProcess(child);
+  }
+
+  private call<T>(command: Command): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send({ id, command });
+    });
+  }
+
+  start(pods: number, seed: number, latencyMs: number) {
+    return this.call<{ url: string; token: string; caData: string }>({
+      cmd: 'start',
+      pods,
+      seed,
+      latencyMs,
+    });
+  }
+  counters() {
+    return this.call<RequestCounters>({ cmd: 'counters' });
+  }
+  secretRequests() {
+    return this.call<number>({ cmd: 'secretRequests' });
+  }
+  clear() {
+    return this.call<null>({ cmd: 'clear' });
+  }
+  churnStart(fraction: number, intervalMs: number) {
+    return this.call<null>({ cmd: 'churnStart', fraction, intervalMs });
+  }
+  churnStop() {
+    return this.call<{ updated: number; ticks: number }>({ cmd: 'churnStop' });
+  }
+  async close() {
+    await this.call<null>({ cmd: 'close' }).catch(() => undefined);
+    this.child.kill();
+  }
+}

@@ -1,0 +1,382 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import istioPlugin from '@meshportal/plugin-istio-backend';
+import autocannon from 'autocannon';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ApiServerProcess } from './apiServerProcess';
+import { generateMesh } from './mesh';
+import { BenchRequest, RunFigures, measure } from './measure';
+
+const LATENCY_MS = 10;
+const SAMPLE_ENTITIES = 50;
+const HEADER = { authorization: mockCredentials.user.header() };
+
+setFlagsFromString('--expose-gc');
+const gc: () => void = runInNewContext('gc');
+
+function heapMb(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+
+interface Plugin {
+  name: string;
+  request(entity: string): BenchRequest;
+}
+
+const istio: Plugin = {
+  name: 'MeshPortal istio',
+  request: (name): BenchRequest => ({
+    method: 'GET',
+    path: `/api/istio/v1/entities/component/default/${name}`,
+  }),
+};
+
+const kubernetes: Plugin = {
+  name: 'Backstage kubernetes',
+  request: (name): BenchRequest => ({
+    method: 'POST',
+    path: '/api/kubernetes/resources/workloads/query',
+    body: JSON.stringify({ entityRef: `component:default/${name}` }),
+  }),
+};
+
+async function cannon(
+  url: string,
+  requests: BenchRequest[],
+  connections: number,
+  amount: number,
+  durationSeconds: number,
+): Promise<RunFigures> {
+  // autocannon reports whole milliseconds; fine under load, where it is used.
+  const result = await autocannon({
+    url,
+    connections,
+    amount,
+    duration: durationSeconds,
+    timeout: 30,
+    headers: HEADER,
+    requests,
+  });
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+function kubeConfig(server: { url: string; token: string; caData: string }) {
+  const istioCrd = (group: string, plural: string) => ({
+    group,
+    apiVersion: 'v1',
+    plural,
+  });
+  return {
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: 'bench',
+              url: server.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: server.token,
+              caData: Buffer.from(server.caData).toString('base64'),
+              // The test server has no metrics API.
+              skipMetricsLookup: true,
+            },
+          ],
+        },
+      ],
+      // The kinds the test server serves (the others would only add 404s).
+      objectTypes: [
+        'pods',
+        'services',
+        'configmaps',
+        'deployments',
+        'replicasets',
+        'statefulsets',
+        'daemonsets',
+      ],
+      customResources: [
+        istioCrd('networking.istio.io', 'virtualservices'),
+        istioCrd('networking.istio.io', 'destinationrules'),
+        istioCrd('networking.istio.io', 'gateways'),
+        istioCrd('networking.istio.io', 'sidecars'),
+        istioCrd('networking.istio.io', 'serviceentries'),
+        istioCrd('security.istio.io', 'peerauthentications'),
+        istioCrd('security.istio.io', 'authorizationpolicies'),
+      ],
+    },
+  };
+}
+
+interface SizeResult {
+  pods: number;
+  objects: number;
+  entities: number;
+  syncMs: number;
+  heapMb: number;
+  perPlugin: Array<{
+    name: string;
+    c1: RunFigures;
+    c16: RunFigures;
+    apiPerView: number;
+  }>;
+  load?: LoadResult;
+}
+
+interface LoadResult {
+  pods: number;
+  clients: number;
+  figures: RunFigures;
+  podUpdates: number;
+  seconds: number;
+}
+
+async function waitForSync(url: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const res = await fetch(`${url}/api/istio/v1/clusters`, {
+      headers: HEADER,
+    });
+    const body: any = await res.json();
+    const c = body.clusters?.[0];
+    if (c?.computedAt && c.ready && !c.degraded) return;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`istio never synced: ${JSON.stringify(body)}`);
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+async function runSize(
+  pods: number,
+  seed: number,
+  what: { compare: boolean; load: boolean },
+): Promise<SizeResult> {
+  const mesh = generateMesh(pods, seed);
+  const api = ApiServerProcess.spawn();
+  try {
+    const server = await api.start(pods, seed, LATENCY_MS);
+    const baseline = heapMb();
+    const started = Date.now();
+    const backend = await startTestBackend({
+      features: [
+        istioPlugin,
+        kubernetesPlugin,
+        mockServices.rootConfig.factory({ data: kubeConfig(server) }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        catalogServiceMock.factory({ entities: mesh.entities }),
+      ],
+    });
+    try {
+      const { port } = backend.server.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}`;
+      await waitForSync(url, 300_000);
+      const syncMs = Date.now() - started;
+      const heap = heapMb() - baseline;
+      process.stderr.write(
+        `  ${pods} pods: synced in ${syncMs} ms, heap +${heap.toFixed(0)} MB\n`,
+      );
+
+      // Entities spread over the whole mesh, the same for both plugins.
+      const step = Math.max(1, Math.floor(mesh.apps.length / SAMPLE_ENTITIES));
+      const sample = mesh.apps
+        .filter((_, i) => i % step === 0)
+        .slice(0, SAMPLE_ENTITIES)
+        .map(a => a.name);
+
+      const perPlugin: SizeResult['perPlugin'] = [];
+      for (const plugin of what.compare ? [istio, kubernetes] : []) {
+        const requests = sample.map(plugin.request);
+        await measure(url, HEADER, requests, 4, 40); // warm up
+        await api.clear();
+        const c1 = await measure(url, HEADER, requests, 1, 200);
+        const counted = await api.counters();
+        const apiPerView = counted.total / c1.requests;
+        const c16 = await measure(url, HEADER, requests, 16, 1600);
+        process.stderr.write(
+          `  ${plugin.name}: c1 p50 ${c1.p50.toFixed(1)} p99 ${c1.p99.toFixed(1)}, c16 p50 ${c16.p50.toFixed(1)} p99 ${c16.p99.toFixed(1)} ms, ${c16.rps.toFixed(0)} req/s, ${apiPerView} API requests/view\n`,
+        );
+        perPlugin.push({ name: plugin.name, c1, c16, apiPerView });
+      }
+
+      let loadResult: LoadResult | undefined;
+      if (what.load) {
+        loadResult = await runLoad(url, api, mesh.pods, sample);
+      }
+      const secrets = await api.secretRequests();
+      if (secrets > 0) throw new Error(`${secrets} requests for Secrets`);
+      return {
+        pods: mesh.pods,
+        objects: mesh.objects.length,
+        entities: mesh.entities.length,
+        syncMs,
+        heapMb: heap,
+        perPlugin,
+        load: loadResult,
+      };
+    } finally {
+      await backend.stop();
+    }
+  } finally {
+    await api.close();
+  }
+}
+
+/** 100 clients, 20k requests over posture and adoption while 1% of pods change per second. */
+async function runLoad(
+  url: string,
+  api: ApiServerProcess,
+  pods: number,
+  sample: string[],
+): Promise<LoadResult> {
+  const requests: BenchRequest[] = [];
+  sample.forEach((name, i) => {
+    requests.push(istio.request(name));
+    // One adoption view (whole mesh, or one owner) for every five entity views.
+    if (i % 5 === 0) {
+      requests.push({
+        method: 'GET',
+        path:
+          i % 10 === 0
+            ? '/api/istio/v1/adoption'
+            : `/api/istio/v1/adoption?owner=team-${i % 4}`,
+      });
+    }
+  });
+  await api.churnStart(0.01, 1000);
+  const started = Date.now();
+  const figures = await cannon(url, requests, 100, 20_000, 300);
+  const seconds = (Date.now() - started) / 1000;
+  const { updated } = await api.churnStop();
+  process.stderr.write(
+    `  load: ${figures.requests} requests, ${figures.errors} errors, p99 ${figures.p99} ms, ${updated} pod updates in ${seconds.toFixed(0)} s\n`,
+  );
+  return { pods, clients: 100, figures, podUpdates: updated, seconds };
+}
+
+function ratioOf(a: number, b: number): string {
+  if (!a) return 'n/a';
+  return `${(b / a).toFixed(1)}x`;
+}
+
+function table(results: SizeResult[]): string {
+  const lines = [
+    '| Pods | Objects | Entities | Plugin | p50 c=1 (ms) | p99 c=1 (ms) | p50 c=16 (ms) | p99 c=16 (ms) | req/s c=16 | API requests per view | Initial sync | Heap after sync |',
+    '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    for (const p of r.perPlugin) {
+      const own = p.name === istio.name;
+      lines.push(
+        `| ${r.pods} | ${r.objects} | ${r.entities} | ${p.name} | ${p.c1.p50.toFixed(1)} | ${p.c1.p99.toFixed(1)} | ${p.c16.p50.toFixed(1)} | ${p.c16.p99.toFixed(1)} | ${p.c16.rps.toFixed(0)} | ${p.apiPerView.toFixed(1)} | ${own ? `${(r.syncMs / 1000).toFixed(1)} s` : 'none (reads per view)'} | ${own ? `+${r.heapMb.toFixed(0)} MB` : 'none kept'} |`,
+      );
+    }
+    const [mine, theirs] = r.perPlugin;
+    lines.push(
+      `| ${r.pods} | | | ratio (kubernetes / istio) | ${ratioOf(mine.c1.p50, theirs.c1.p50)} | ${ratioOf(mine.c1.p99, theirs.c1.p99)} | ${ratioOf(mine.c16.p50, theirs.c16.p50)} | ${ratioOf(mine.c16.p99, theirs.c16.p99)} | ${ratioOf(theirs.c16.rps, mine.c16.rps)} | | | |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function loadTable(results: SizeResult[]): string {
+  const loads = results.filter(r => r.load).map(r => r.load!);
+  if (!loads.length) return '';
+  return [
+    '| Pods | Clients | Requests | Errors | p50 (ms) | p99 (ms) | req/s | Pod updates (1%/s) | Seconds |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...loads.map(
+      l =>
+        `| ${l.pods} | ${l.clients} | ${l.figures.requests} | ${l.figures.errors} | ${l.figures.p50.toFixed(1)} | ${l.figures.p99.toFixed(1)} | ${l.figures.rps.toFixed(0)} | ${l.podUpdates} | ${l.seconds.toFixed(0)} |`,
+    ),
+  ].join('\n');
+}
+
+const SECTION = '## Side by side with Backstage\'s Kubernetes plugin (issue 7)';
+
+function writeDocs(markdown: string) {
+  const file = resolve(__dirname, '../../../docs/benchmarks.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const at = previous.indexOf(SECTION);
+  const before = at >= 0 ? previous.slice(0, at) : `${previous.trimEnd()}\n\n`;
+  // Keep any section another tool appended after ours.
+  const rest = at >= 0 ? previous.slice(at + SECTION.length) : '';
+  const next = rest.search(/\n## /);
+  const after = next >= 0 ? rest.slice(next + 1) : '';
+  writeFileSync(
+    file,
+    `${before}${SECTION}\n\n${markdown}\n${after ? `\n${after}` : ''}`,
+  );
+  return file;
+}
+
+/** Entry point of `yarn bench`. */
+export async function runBench(args: string[]) {
+  const option = (name: string) =>
+    args.find(a => a.startsWith(`--${name}=`))?.split('=')[1];
+  const sizes = (option('sizes') ?? '1000,10000,50000')
+    .split(',')
+    .map(Number)
+    .filter(n => n > 0);
+  const seed = Number(option('seed') ?? 7);
+  const loadOnly = args.includes('--load');
+  const noLoad = args.includes('--no-load');
+  const loadSize = Number(option('load-size') ?? sizes[sizes.length - 1]);
+  const started = Date.now();
+  const results: SizeResult[] = [];
+  const run = loadOnly ? [loadSize] : sizes;
+  for (const pods of run) {
+    process.stderr.write(`mesh of ${pods} pods (seed ${seed})\n`);
+    results.push(
+      await runSize(pods, seed, {
+        compare: !loadOnly,
+        load: !noLoad && pods === loadSize,
+      }),
+    );
+  }
+  const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${(
+    os.totalmem() / 2 ** 30
+  ).toFixed(0)} GB memory, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const command = `yarn bench${args.length ? ` ${args.join(' ')}` : ''}`;
+  const markdown = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, in ${(
+      (Date.now() - started) /
+      60000
+    ).toFixed(1)} minutes. Reproduce: \`${command}\`.`,
+    '',
+    `One generated mesh per size (seed ${seed}; ten pods per application, a Deployment, ReplicaSet and Service each, a VirtualService and DestinationRule for half of them, an AuthorizationPolicy for a fifth, 25 applications and a PeerAuthentication per namespace, one catalog Component per application) served by \`@meshportal/kube-test-server\` in its own process with ${LATENCY_MS} ms of latency added to every API request. Both plugins run in one \`startTestBackend\` against that server; the same ${SAMPLE_ENTITIES} entities are requested from each: \`GET /api/istio/v1/entities/component/default/<name>\` and \`POST /api/kubernetes/resources/workloads/query\` with \`{"entityRef": "component:default/<name>"}\` (the Kubernetes plugin configured with the 7 core kinds the server serves and the 7 Istio kinds as \`customResources\`, metrics lookup off). Latencies from autocannon on loopback (200 requests at concurrency 1, 1600 at 16). API requests per view are counted in the server's request log over the concurrency-1 run. Heap is the backend process's heap growth from before start to after the first sync (the Kubernetes plugin keeps nothing).`,
+    '',
+    results.some(r => r.perPlugin.length) ? table(results) : '',
+    '',
+    loadTable(results)
+      ? `Load: 100 clients, 20,000 requests (entity posture, and one adoption view per five), while 1% of the pods change every second on the API server (the backend follows by watch).\n\n${loadTable(results)}`
+      : '',
+  ].join('\n');
+  process.stdout.write(`${markdown}\n`);
+  if (!args.includes('--no-write')) {
+    const file = writeDocs(markdown);
+    process.stderr.write(`written to ${file}\n`);
+  }
+  process.exit(0);
+}
+

@@ -1,0 +1,88 @@
+import http from 'node:http';
+
+/** Latency percentiles and throughput of one bounded run. */
+export interface RunFigures {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  requests: number;
+}
+
+/** One HTTP request of a run. */
+export interface BenchRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+/**
+ * Sends `amount` requests (cycling through `requests`) with `concurrency`
+ * keep-alive connections, and times each one with a monotonic clock.
+ */
+export async function measure(
+  baseUrl: string,
+  headers: Record<string, string>,
+  requests: BenchRequest[],
+  concurrency: number,
+  amount: number,
+): Promise<RunFigures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(baseUrl);
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const one = (r: BenchRequest) =>
+    new Promise<void>(resolve => {
+      const start = process.hrtime.bigint();
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: r.path,
+          method: r.method,
+          agent,
+          headers: {
+            ...headers,
+            ...(r.body ? { 'content-type': 'application/json' } : {}),
+          },
+        },
+        res => {
+          res.on('data', () => {});
+          res.on('end', () => {
+            latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+            if ((res.statusCode ?? 0) >= 300) errors++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(r.body);
+    });
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < amount) {
+        await one(requests[next++ % requests.length]);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    rps: amount / seconds,
+    errors,
+    requests: latencies.length,
+  };
+}

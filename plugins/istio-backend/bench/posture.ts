@@ -1,0 +1,344 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  KubeTestServer,
+  RequestCounters,
+  startKubeTestServer,
+} from '@meshportal/kube-test-server';
+import { ChildProcess, fork } from 'node:child_process';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { AdoptionService } from '../src/adoption/AdoptionService';
+import { IstioClusterConfig } from '../src/clusters/config';
+import { KubeClusterSource } from '../src/clusters/KubeClusterSource';
+import { ClusterIndex } from '../src/posture/ClusterIndex';
+import { MeshPostureService } from '../src/posture/MeshPostureService';
+import { TelemetryService } from '../src/telemetry/TelemetryService';
+import { ISSUE_4_SIZE, MeshSize, generateMesh } from './generatedMesh';
+
+/*
+ * `yarn bench:backend`: the issue 4 figures of the backend at 50k pods,
+ * 10k Services, 5k Istio objects and 5k catalog entities. The API server
+ * (@meshportal/kube-test-server) runs in a child process, as a real one
+ * would run elsewhere, and counts every request it receives.
+ */
+
+type Command =
+  | { cmd: 'start'; size: MeshSize; seed: number }
+  | { cmd: 'counters' }
+  | { cmd: 'clear' }
+  | { cmd: 'close' };
+
+/** The API server side, run in the child process. */
+export function serveApiServer(): void {
+  let server: KubeTestServer | undefined;
+  process.on('message', async (message: { id: number; command: Command }) => {
+    const { id, command } = message;
+    let result: unknown;
+    switch (command.cmd) {
+      case 'start': {
+        const { objects } = generateMesh(command.size, command.seed);
+        server = await startKubeTestServer({ objects, historySize: 10_000 });
+        result = { url: server.url, token: server.token, ca: server.caData };
+        break;
+      }
+      case 'counters':
+        result = server!.counters();
+        break;
+      case 'clear':
+        server!.clearRequests();
+        break;
+      case 'close':
+        await server?.close();
+        process.send!({ id, result: null }, () => process.exit(0));
+        return;
+      default:
+        break;
+    }
+    process.send!({ id, result });
+  });
+}
+
+/** The parent's handle on the API server child. */
+class ApiServerProcess {
+  private next = 0;
+  private waiting = new Map<number, (value: any) => void>();
+
+  constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: { id: number; result: unknown }) => {
+      this.waiting.get(m.id)?.(m.result);
+      this.waiting.delete(m.id);
+    });
+  }
+
+  static start(script: string): ApiServerProcess {
+    return new ApiServerProcess(
+      fork(script, ['--api-server'], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        execArgv: ['--max-old-space-size=4096'],
+      }),
+    );
+  }
+
+  send<T>(command: Command): Promise<T> {
+    const id = this.next++;
+    return new Promise(resolve => {
+      this.waiting.set(id, resolve);
+      this.child.send({ id, command });
+    });
+  }
+}
+
+const gc: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
+})();
+
+function memory() {
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const ms = (value: number) =>
+  value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)];
+}
+
+async function until(check: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+}
+
+function option(argv: string[], name: string, fallback: number): number {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+}
+
+/** The targets of issue 4 and how each figure compares. */
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  met: boolean;
+}
+
+/** Runs the benchmark and prints a markdown table. */
+export async function runBackendBench(
+  argv: string[],
+  script: string,
+): Promise<void> {
+  if (argv.includes('--api-server')) {
+    serveApiServer();
+    return;
+  }
+  const scale = option(argv, 'scale', 1);
+  const size: MeshSize = {
+    pods: Math.round(ISSUE_4_SIZE.pods * scale),
+    services: Math.round(ISSUE_4_SIZE.services * scale),
+    istioObjects: Math.round(ISSUE_4_SIZE.istioObjects * scale),
+    entities: Math.round(ISSUE_4_SIZE.entities * scale),
+  };
+  const seed = option(argv, 'seed', 4);
+  const logger: LoggerService = {
+    error: (message: string) => process.stderr.write(`error: ${message}\n`),
+    warn: (message: string) => process.stderr.write(`warn: ${message}\n`),
+    info: () => {},
+    debug: () => {},
+    child: () => logger,
+  };
+
+  const { entities, counts } = generateMesh(size, seed, {
+    keepObjects: false,
+  });
+  const apiServer = ApiServerProcess.start(script);
+  const { url, token, ca } = await apiServer.send<{
+    url: string;
+    token: string;
+    ca: string;
+  }>({ cmd: 'start', size, seed });
+
+  const cluster: IstioClusterConfig = {
+    name: 'bench',
+    url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: token,
+    caData: Buffer.from(ca).toString('base64'),
+    skipTLSVerify: false,
+    grafanaDashboards: {},
+    meshRootNamespace: 'istio-system',
+  };
+  const source = new KubeClusterSource(cluster, logger);
+  // Without Prometheus: the figures are the backend's own work.
+  const telemetry = new TelemetryService(new Map(), '1h', logger);
+  const posture = new MeshPostureService({
+    clusters: [cluster],
+    sources: [source],
+    telemetry,
+    logger,
+  });
+  const catalog = catalogServiceMock({ entities });
+  const adoption = new AdoptionService(posture, catalog, telemetry);
+  const credentials = mockCredentials.service();
+
+  const before = memory();
+  await apiServer.send({ cmd: 'clear' });
+  const started = performance.now();
+  await posture.start();
+  await until(() => source.status().ready, 600_000);
+  const listed = performance.now() - started;
+  await until(() => posture.clusterReport('bench') !== undefined, 600_000);
+  const firstReport = performance.now() - started;
+  const syncRequests = await apiServer.send<RequestCounters>({
+    cmd: 'counters',
+  });
+  const afterSync = memory();
+  // The lookups built with each report: their share of a recomputation.
+  const report = posture.clusterReport('bench')!;
+  const indexStarted = performance.now();
+  // eslint-disable-next-line no-new
+  new ClusterIndex(report.snapshot, report.report);
+  const indexMs = performance.now() - indexStarted;
+  // A change in the cluster costs one recomputation (after the debounce).
+  const recomputeStarted = performance.now();
+  posture.recompute(source);
+  const recomputeMs = performance.now() - recomputeStarted;
+  const afterRecompute = memory();
+  process.stderr.write(`DEBUG heap afterSync ${mb(afterSync.heap)} afterRecompute ${mb(afterRecompute.heap)}\n`);
+
+  // Page views: every entity's posture, as the router asks for it.
+  await apiServer.send({ cmd: 'clear' });
+  const calls = option(argv, 'calls', entities.length);
+  const times: number[] = [];
+  let workloadsSeen = 0;
+  for (let i = 0; i < calls; i++) {
+    const entity = entities[i % entities.length];
+    const t = performance.now();
+    const result = await posture.entityPosture(entity);
+    times.push(performance.now() - t);
+    workloadsSeen += result.clusters[0]?.workloads.length ?? 0;
+  }
+  times.sort((a, b) => a - b);
+
+  const adoptionTimes: number[] = [];
+  let namespaces = 0;
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const report = await adoption.adoption({}, credentials);
+    adoptionTimes.push(performance.now() - t);
+    namespaces = report.byNamespace.length;
+  }
+  const viewRequests = await apiServer.send<RequestCounters>({
+    cmd: 'counters',
+  });
+  const afterCalls = memory();
+
+  await posture.stop();
+  await apiServer.send({ cmd: 'close' });
+
+  const p99 = percentile(times, 0.99);
+  const adoptionMedian = [...adoptionTimes].sort((a, b) => a - b)[2];
+  const growth = afterSync.rss - before.rss;
+  const callGrowth = afterCalls.heap - afterSync.heap;
+  const rows: Row[] = [
+    {
+      figure: `Initial sync: lists complete (${syncRequests.total} requests)`,
+      value: ms(listed),
+      target: '< 60 s',
+      met: listed < 60_000,
+    },
+    {
+      figure: 'Initial sync: first posture report (2 s debounce included)',
+      value: ms(firstReport),
+      target: '< 60 s',
+      met: firstReport < 60_000,
+    },
+    {
+      figure: 'Recomputing the cluster report (snapshot, engine, lookups)',
+      value: ms(recomputeMs),
+      target: '',
+      met: true,
+    },
+    {
+      figure: 'Building the report lookups (part of each recomputation)',
+      value: ms(indexMs),
+      target: '',
+      met: true,
+    },
+    {
+      figure: `Entity posture p50 / p95 (${calls} calls)`,
+      value: `${ms(percentile(times, 0.5))} / ${ms(percentile(times, 0.95))}`,
+      target: '',
+      met: true,
+    },
+    {
+      figure: 'Entity posture p99 (in-process)',
+      value: ms(p99),
+      target: '< 100 ms',
+      met: p99 < 100,
+    },
+    {
+      figure: 'Entity posture max',
+      value: ms(times[times.length - 1]),
+      target: '',
+      met: true,
+    },
+    {
+      figure: `Adoption summary, median of 5 (${namespaces} namespaces)`,
+      value: ms(adoptionMedian),
+      target: '< 2 s',
+      met: adoptionMedian < 2000,
+    },
+    {
+      figure: 'Kubernetes API requests per page view after sync',
+      value: `${viewRequests.total} in ${calls} views + 5 adoption summaries`,
+      target: '0',
+      met: viewRequests.total === 0,
+    },
+    {
+      figure: 'Backend RSS before sync → after sync',
+      value: `${mb(before.rss)} → ${mb(afterSync.rss)} (+${mb(growth)})`,
+      target: '< 1 GB growth',
+      met: growth < 1024 ** 3,
+    },
+    {
+      figure: 'Heap after sync → after the calls',
+      value: `${mb(afterSync.heap)} → ${mb(afterCalls.heap)} (${
+        callGrowth >= 0 ? '+' : ''
+      }${mb(callGrowth)})`,
+      target: 'no growth (< 5%)',
+      met: callGrowth < afterSync.heap * 0.05,
+    },
+  ];
+
+  const mesh = Object.entries(counts)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+  const verdict = (r: Row) => {
+    if (!r.target) return '-';
+    return r.met ? 'yes' : '**no**';
+  };
+  const lines = [
+    `Mesh (seed ${seed}): ${mesh}; ${workloadsSeen} workloads over ${calls} posture calls.`,
+    `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${mb(
+      os.totalmem(),
+    )} memory, Node ${process.version}.`,
+    '',
+    '| Figure | Measured | Target | Met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map(
+      r => `| ${r.figure} | ${r.value} | ${r.target || '-'} | ${verdict(r)} |`,
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exitCode = rows.every(r => r.met) ? 0 : 1;
+}

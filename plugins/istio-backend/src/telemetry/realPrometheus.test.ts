@@ -1,0 +1,403 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
+import { MeshPostureService } from '../posture/MeshPostureService';
+import { PrometheusClient } from './PrometheusClient';
+import { TelemetryService } from './TelemetryService';
+
+/*
+ * Telemetry against the real Prometheus binary: Istio-shaped counters are
+ * written as OpenMetrics, turned into TSDB blocks by promtool, and served by
+ * a Prometheus started on them, so the PromQL the plugin sends is evaluated
+ * by the real engine (increase(), sum by, label matching).
+ */
+
+jest.setTimeout(60_000);
+
+const PROMETHEUS = '/usr/bin/prometheus';
+const PROMTOOL = '/usr/bin/promtool';
+const FIXTURE = join(__dirname, '../__fixtures__/demo');
+const logger = mockServices.logger.mock();
+const run = promisify(execFile);
+
+const available = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
+const describeWithPrometheus = available ? describe : describe.skip;
+if (!available) {
+  // eslint-disable-next-line no-console
+  console.warn(
+    `${PROMETHEUS} or ${PROMTOOL} not found: real Prometheus tests skipped`,
+  );
+}
+
+const STEP_S = 60;
+const SPAN_S = 2 * 3600;
+
+/** One counter series and its rate per minute. */
+interface Series {
+  metric: 'istio_requests_total' | 'istio_tcp_connections_opened_total';
+  labels: Record<string, string>;
+  perMinute: number;
+  /** Seconds before now the series stopped growing (default: it still grows). */
+  stoppedAgoS?: number;
+}
+
+const caller = (
+  source: string,
+  policy: 'mutual_tls' | 'none',
+  destination = 'shop/checkout',
+  reporter = 'destination',
+) => {
+  const [dns, dw] = destination.split('/');
+  const [sns, sw] = source.split('/');
+  return {
+    reporter,
+    destination_workload_namespace: dns,
+    destination_workload: dw,
+    destination_service: `${dw}.${dns}.svc.cluster.local`,
+    source_workload_namespace: sns,
+    source_workload: sw,
+    source_principal:
+      policy === 'mutual_tls'
+        ? `spiffe://cluster.local/ns/${sns}/sa/${sw}`
+        : 'unknown',
+    connection_security_policy: policy,
+    response_code: '200',
+  };
+};
+
+const SERIES: Series[] = [
+  {
+    metric: 'istio_requests_total',
+    labels: caller('shop/frontend', 'mutual_tls'),
+    perMinute: 10,
+  },
+  {
+    metric: 'istio_requests_total',
+    labels: caller('legacy/ledger', 'mutual_tls'),
+    perMinute: 3,
+  },
+  {
+    metric: 'istio_requests_total',
+    labels: caller('legacy/ledger', 'none'),
+    perMinute: 2,
+  },
+  {
+    metric: 'istio_tcp_connections_opened_total',
+    labels: caller('legacy/ledger', 'none'),
+    perMinute: 1,
+  },
+  // No proxy on the caller: Istio cannot name it.
+  {
+    metric: 'istio_requests_total',
+    labels: caller('unknown/unknown', 'none'),
+    perMinute: 1,
+  },
+  // The client-side copy of frontend's calls must not be counted twice.
+  {
+    metric: 'istio_requests_total',
+    labels: caller('shop/frontend', 'mutual_tls', 'shop/checkout', 'source'),
+    perMinute: 500,
+  },
+  // A batch job that stopped calling 90 minutes ago: outside a 1h window.
+  {
+    metric: 'istio_requests_total',
+    labels: caller('batch/nightly-export', 'none'),
+    perMinute: 50,
+    stoppedAgoS: 90 * 60,
+  },
+  // Another destination: never part of checkout's callers.
+  {
+    metric: 'istio_requests_total',
+    labels: caller('shop/frontend', 'none', 'shop/payments'),
+    perMinute: 20,
+  },
+];
+
+/** OpenMetrics text of every series sampled each minute over the last 2 h. */
+function openMetrics(nowS: number): string {
+  const lines: string[] = [];
+  for (const metric of [
+    'istio_requests_total',
+    'istio_tcp_connections_opened_total',
+  ] as const) {
+    lines.push(`# TYPE ${metric.replace(/_total$/, '')} counter`);
+    for (const s of SERIES.filter(x => x.metric === metric)) {
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
+      const stopAt = nowS - (s.stoppedAgoS ?? 0);
+      for (let t = nowS - SPAN_S; t <= nowS; t += STEP_S) {
+        const minutes = (Math.min(t, stopAt) - (nowS - SPAN_S)) / 60;
+        lines.push(`${metric}{${labels}} ${minutes * s.perMinute} ${t}`);
+      }
+    }
+  }
+  lines.push('# EOF', '');
+  return lines.join('\n');
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+/** A TCP proxy holding every chunk from the upstream for `delayMs`. */
+async function delayingProxy(upstreamPort: number, delayMs: number) {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(client => {
+    const upstream = net.connect(upstreamPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.pipe(upstream);
+    upstream.on('data', chunk =>
+      setTimeout(() => client.writable && client.write(chunk), delayMs),
+    );
+    upstream.on('end', () => setTimeout(() => client.end(), delayMs));
+    const destroy = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', destroy).on('close', destroy);
+    upstream.on('error', destroy);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      sockets.forEach(s => s.destroy());
+      await new Promise(resolve => server.close(resolve));
+    },
+  };
+}
+
+async function waitReady(url: string, child: ChildProcess, log: () => string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`prometheus exited: ${log()}`);
+    }
+    try {
+      const res = await fetch(`${url}/-/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  throw new Error(`prometheus never became ready: ${log()}`);
+}
+
+const checkout: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
+  },
+  spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
+};
+
+async function postureWith(client: PrometheusClient) {
+  const service = new MeshPostureService({
+    clusters: [],
+    sources: [new SnapshotFileSource('demo', [FIXTURE], logger)],
+    telemetry: new TelemetryService(new Map([['demo', client]]), '1h', logger),
+    logger,
+  });
+  await service.start();
+  return service;
+}
+
+describeWithPrometheus('telemetry against a real Prometheus', () => {
+  let dir: string;
+  let prometheus: ChildProcess | undefined;
+  let port: number;
+  let url: string;
+  let output = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'istio-prometheus-'));
+    const nowS = Math.floor(Date.now() / 1000);
+    writeFileSync(join(dir, 'metrics.txt'), openMetrics(nowS));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      'global:\n  scrape_interval: 1h\nscrape_configs: []\n',
+    );
+    await run(PROMTOOL, [
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      join(dir, 'metrics.txt'),
+      join(dir, 'data'),
+    ]);
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    prometheus = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=30d',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    prometheus.stdout!.on('data', d => (output += d));
+    prometheus.stderr!.on('data', d => (output += d));
+    await waitReady(url, prometheus, () => output.slice(-2000));
+  });
+
+  afterAll(async () => {
+    if (prometheus && prometheus.exitCode === null) {
+      const exited = new Promise(resolve => prometheus!.once('exit', resolve));
+      prometheus.kill('SIGKILL');
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists callers per source workload with their mTLS share', async () => {
+    const telemetry = new TelemetryService(
+      new Map([['prod', new PrometheusClient(url, 5000)]]),
+      '1h',
+      logger,
+    );
+    const traffic = await telemetry.inbound('prod', {
+      namespace: 'shop',
+      workload: 'checkout',
+    });
+    expect(traffic.available).toBe(true);
+
+    // increase() extrapolates to the window's edges: about 60 minutes' worth.
+    const about = (perMinute: number) => [perMinute * 55, perMinute * 65];
+    const bySource = Object.fromEntries(
+      traffic.sources.map(s => [`${s.sourceNamespace}/${s.sourceWorkload}`, s]),
+    );
+    // Only destination-reported calls within the window, only to checkout.
+    expect(Object.keys(bySource).sort()).toEqual([
+      'legacy/ledger',
+      'shop/frontend',
+      'unknown/unknown',
+    ]);
+
+    const frontend = bySource['shop/frontend'];
+    expect(frontend.mtlsShare).toBe(1);
+    expect(frontend.requests).toBeGreaterThanOrEqual(about(10)[0]);
+    expect(frontend.requests).toBeLessThanOrEqual(about(10)[1]);
+
+    // ledger: 3 mTLS and 2 plaintext requests plus 1 plaintext connection a minute.
+    const ledger = bySource['legacy/ledger'];
+    expect(ledger.mtlsShare).toBeGreaterThan(0.45);
+    expect(ledger.mtlsShare).toBeLessThan(0.55);
+    expect(ledger.tcpConnections).toBeGreaterThanOrEqual(about(1)[0]);
+    expect(ledger.tcpConnections).toBeLessThanOrEqual(about(1)[1]);
+
+    expect(bySource['unknown/unknown'].mtlsShare).toBe(0);
+    expect(traffic.sources[0].sourceWorkload).toBe('frontend');
+
+    // Plaintext callers, split by security policy.
+    const plaintext = traffic.callers
+      .filter(c => c.securityPolicy === 'none')
+      .map(c => `${c.sourceNamespace}/${c.sourceWorkload}`)
+      .sort();
+    expect(plaintext).toEqual(['legacy/ledger', 'unknown/unknown']);
+  });
+
+  it('turns the observed callers into readiness blockers', async () => {
+    const service = await postureWith(new PrometheusClient(url, 5000));
+    try {
+      const posture = await service.entityPosture(checkout);
+      const [cluster] = posture.clusters;
+      expect(cluster.telemetry.available).toBe(true);
+      expect(posture.readiness.telemetryUnknown).toBe(false);
+      expect(posture.readiness.stage).toBe('permissive');
+      const blockers = posture.readiness.blockers;
+      expect(blockers).toContainEqual({
+        type: 'plaintext-callers',
+        namespace: 'shop',
+        workload: 'checkout',
+        callers: ['legacy/ledger'],
+      });
+      const outside = blockers.find(b => b.type === 'callers-outside-mesh');
+      expect(outside).toMatchObject({
+        namespace: 'shop',
+        workload: 'checkout',
+      });
+      expect((outside as { requests: number }).requests).toBeGreaterThan(50);
+      expect((outside as { requests: number }).requests).toBeLessThan(70);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('answers within the timeout when Prometheus is slow', async () => {
+    const quick = await delayingProxy(port, 50);
+    const slow = await delayingProxy(port, 5000);
+    try {
+      // Through a small delay the proxy works: the timeout is what fails below.
+      const throughQuick = new TelemetryService(
+        new Map([['prod', new PrometheusClient(quick.url, 5000)]]),
+        '1h',
+        logger,
+      );
+      expect((await throughQuick.inbound('prod')).available).toBe(true);
+
+      const service = await postureWith(new PrometheusClient(slow.url, 400));
+      try {
+        const started = Date.now();
+        const posture = await service.entityPosture(checkout);
+        expect(Date.now() - started).toBeLessThan(1500);
+        expect(posture.clusters[0].telemetry).toMatchObject({
+          available: false,
+          reason: expect.stringMatching(/Prometheus query failed/),
+        });
+        expect(posture.readiness.telemetryUnknown).toBe(true);
+        expect(posture.clusters[0].workloads.map(w => w.name)).toEqual([
+          'checkout',
+        ]);
+      } finally {
+        await service.stop();
+      }
+    } finally {
+      await quick.close();
+      await slow.close();
+    }
+  });
+
+  it('serves the posture with telemetry unavailable once Prometheus stops', async () => {
+    const exited = new Promise(resolve => prometheus!.once('exit', resolve));
+    prometheus!.kill('SIGTERM');
+    await exited;
+
+    const service = await postureWith(new PrometheusClient(url, 2000));
+    try {
+      const posture = await service.entityPosture(checkout);
+      const [cluster] = posture.clusters;
+      expect(cluster.telemetry).toMatchObject({
+        available: false,
+        callers: [],
+        reason: expect.stringMatching(/Prometheus query failed/),
+      });
+      // Without traffic, plaintext callers are unknown rather than absent.
+      expect(posture.readiness).toMatchObject({
+        stage: 'ready-for-strict',
+        telemetryUnknown: true,
+      });
+      expect(cluster.workloads.map(w => [w.name, w.mtls.mode])).toEqual([
+        ['checkout', 'PERMISSIVE'],
+      ]);
+    } finally {
+      await service.stop();
+    }
+  });
+});

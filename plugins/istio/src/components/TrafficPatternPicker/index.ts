@@ -1,0 +1,5 @@
+export { TrafficPatternPicker } from './TrafficPatternPicker';
+export {
+  TRAFFIC_PATTERN_PICKER_NAME,
+  validateTrafficPatternField,
+} from './patternValidation';
