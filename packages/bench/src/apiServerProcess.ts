@@ -1,5 +1,5 @@
 import { fork, ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   KubeTestServer,
   RequestCounters,
@@ -107,10 +107,14 @@ export class ApiServerProcess {
   }
 
   static spawn(): ApiServerProcess {
-    const child = fork(join(__dirname, '../bin/apiserver.js'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: ['--max-old-space-size=4096'],
-    });
+    const child = fork(
+      resolvePackagePath('@meshportal/bench', 'bin/apiserver.js'),
+      [],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        execArgv: ['--max-old-space-size=4096'],
+      },
+    );
     return new ApiServerProcess(child);
   }
 

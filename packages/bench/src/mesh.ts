@@ -1,4 +1,14 @@
-import { Entity } from '@backstage/catalog-model';
+/** The shape of a catalog entity the benchmark generates (a Component). */
+export interface Entity {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+}
 
 /** Pods per application (Deployment, Service, catalog Component). */
 export const PODS_PER_APP = 10;

@@ -6,6 +6,10 @@ import { run } from './index';
 import { capturedIo } from './testing/capturedIo';
 
 describe('meshportal analyze on hostile input', () => {
+  // Each input's time is bounded by the assertions below; the loops as a whole
+  // may take longer than jest's default on a busy 2-core CI machine.
+  jest.setTimeout(60_000);
+
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshportal-fuzz-'));

@@ -186,7 +186,19 @@ export async function runBackendBench(
     telemetry,
     logger,
   });
-  const catalog = catalogServiceMock({ entities });
+  // The in-memory catalog of @backstage/plugin-catalog-node's test utilities
+  // stands in for the catalog; its own time is reported apart (it rebuilds
+  // every entity's search rows on each query, where a real catalog queries
+  // its search table, over HTTP).
+  const memoryCatalog = catalogServiceMock({ entities });
+  const catalogTimes: number[] = [];
+  const catalog: typeof memoryCatalog = Object.create(memoryCatalog);
+  catalog.getEntities = async (request, options) => {
+    const t = performance.now();
+    const answer = await memoryCatalog.getEntities(request, options);
+    catalogTimes.push(performance.now() - t);
+    return answer;
+  };
   const adoption = new AdoptionService(posture, catalog, telemetry);
   const credentials = mockCredentials.service();
 
@@ -203,17 +215,19 @@ export async function runBackendBench(
   });
   const afterSync = memory();
   // The lookups built with each report: their share of a recomputation.
-  const report = posture.clusterReport('bench')!;
-  const indexStarted = performance.now();
-  // eslint-disable-next-line no-new
-  new ClusterIndex(report.snapshot, report.report);
-  const indexMs = performance.now() - indexStarted;
+  // (In a function: holding the report here would keep it alive after the
+  // recomputation below replaces it, and count it as growth.)
+  const indexMs = (() => {
+    const { snapshot, report } = posture.clusterReport('bench')!;
+    const t = performance.now();
+    // eslint-disable-next-line no-new
+    new ClusterIndex(snapshot, report);
+    return performance.now() - t;
+  })();
   // A change in the cluster costs one recomputation (after the debounce).
   const recomputeStarted = performance.now();
   posture.recompute(source);
   const recomputeMs = performance.now() - recomputeStarted;
-  const afterRecompute = memory();
-  process.stderr.write(`DEBUG heap afterSync ${mb(afterSync.heap)} afterRecompute ${mb(afterRecompute.heap)}\n`);
 
   // Page views: every entity's posture, as the router asks for it.
   await apiServer.send({ cmd: 'clear' });
@@ -229,14 +243,32 @@ export async function runBackendBench(
   }
   times.sort((a, b) => a - b);
 
+  // The adoption summary: the first one in the process maps the catalog
+  // answer and builds the rows (and warms the JIT); the next ones reuse them.
+  const adoptionRuns = option(argv, 'adoption-runs', 20);
   const adoptionTimes: number[] = [];
   let namespaces = 0;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < adoptionRuns; i++) {
     const t = performance.now();
     const report = await adoption.adoption({}, credentials);
     adoptionTimes.push(performance.now() - t);
     namespaces = report.byNamespace.length;
   }
+  const adoptionFirstMs = adoptionTimes[0];
+  const catalogFirstMs = catalogTimes[0];
+  const catalogMedianMs = percentile(
+    [...catalogTimes].sort((a, b) => a - b),
+    0.5,
+  );
+  adoptionTimes.sort((a, b) => a - b);
+  // A change in the cluster, then the summary right after it: the
+  // recomputation prepares the claims and the summaries asked for lately.
+  const secondRecomputeStarted = performance.now();
+  posture.recompute(source);
+  const secondRecomputeMs = performance.now() - secondRecomputeStarted;
+  const coldStarted = performance.now();
+  await adoption.adoption({}, credentials);
+  const adoptionColdMs = performance.now() - coldStarted;
   const viewRequests = await apiServer.send<RequestCounters>({
     cmd: 'counters',
   });
@@ -246,8 +278,12 @@ export async function runBackendBench(
   await apiServer.send({ cmd: 'close' });
 
   const p99 = percentile(times, 0.99);
-  const adoptionMedian = [...adoptionTimes].sort((a, b) => a - b)[2];
-  const growth = afterSync.rss - before.rss;
+  const adoptionMedian = percentile(adoptionTimes, 0.5);
+  const adoptionP99 = percentile(adoptionTimes, 0.99);
+  // Growth of the whole process, at its largest: after the sync or after
+  // every call (the report was recomputed twice in between).
+  const peakRss = Math.max(afterSync.rss, afterCalls.rss);
+  const growth = peakRss - before.rss;
   const callGrowth = afterCalls.heap - afterSync.heap;
   const rows: Row[] = [
     {
@@ -269,6 +305,13 @@ export async function runBackendBench(
       met: true,
     },
     {
+      figure:
+        'Recomputing again, preparing the adoption summaries asked for lately',
+      value: ms(secondRecomputeMs),
+      target: '',
+      met: true,
+    },
+    {
       figure: 'Building the report lookups (part of each recomputation)',
       value: ms(indexMs),
       target: '',
@@ -283,8 +326,8 @@ export async function runBackendBench(
     {
       figure: 'Entity posture p99 (in-process)',
       value: ms(p99),
-      target: '< 100 ms',
-      met: p99 < 100,
+      target: '< 10 ms',
+      met: p99 < 10,
     },
     {
       figure: 'Entity posture max',
@@ -293,22 +336,47 @@ export async function runBackendBench(
       met: true,
     },
     {
-      figure: `Adoption summary, median of 5 (${namespaces} namespaces)`,
+      figure: `Adoption summary, median of ${adoptionRuns} (${namespaces} namespaces)`,
       value: ms(adoptionMedian),
-      target: '< 2 s',
-      met: adoptionMedian < 2000,
+      target: '< 250 ms',
+      met: adoptionMedian < 250,
+    },
+    {
+      figure: `Adoption summary, p99 of ${adoptionRuns} (max ${ms(
+        adoptionTimes[adoptionTimes.length - 1],
+      )}; first in the process ${ms(adoptionFirstMs)})`,
+      value: ms(adoptionP99),
+      target: '< 250 ms',
+      met: adoptionP99 < 250,
+    },
+    {
+      figure:
+        'of which the in-memory catalog answering (first in the process / median)',
+      value: `${ms(catalogFirstMs)} / ${ms(catalogMedianMs)}`,
+      target: '',
+      met: true,
+    },
+    {
+      figure: 'Adoption summary, first after that recomputation',
+      value: ms(adoptionColdMs),
+      target: '< 250 ms',
+      met: adoptionColdMs < 250,
     },
     {
       figure: 'Kubernetes API requests per page view after sync',
-      value: `${viewRequests.total} in ${calls} views + 5 adoption summaries`,
+      value: `${viewRequests.total} in ${calls} views + ${
+        adoptionRuns + 1
+      } adoption summaries`,
       target: '0',
       met: viewRequests.total === 0,
     },
     {
-      figure: 'Backend RSS before sync → after sync',
-      value: `${mb(before.rss)} → ${mb(afterSync.rss)} (+${mb(growth)})`,
-      target: '< 1 GB growth',
-      met: growth < 1024 ** 3,
+      figure: 'Backend RSS before sync → after sync → after the calls',
+      value: `${mb(before.rss)} → ${mb(afterSync.rss)} → ${mb(
+        afterCalls.rss,
+      )} (+${mb(growth)} at most)`,
+      target: '< 600 MB growth',
+      met: growth < 600 * 1024 ** 2,
     },
     {
       figure: 'Heap after sync → after the calls',

@@ -13,9 +13,20 @@ describe('istioPlugin', () => {
       'entity-card:istio/mesh',
       'entity-content:istio/mesh',
       'page:istio',
+      'scaffolder-form-field:istio/traffic-pattern-picker',
     ]) {
       expect(istioPlugin.getExtension(id as any)).toBeDefined();
     }
+  });
+
+  it('loads the scaffolder field under the name templates use', async () => {
+    const { trafficPatternPickerField } = await import(
+      './components/TrafficPatternPicker/field'
+    );
+    // The form field is an opaque value; its options are carried on it.
+    expect(trafficPatternPickerField).toMatchObject({
+      name: 'IstioTrafficPatternPicker',
+    });
   });
 
   it('mounts the adoption page at /service-mesh', async () => {

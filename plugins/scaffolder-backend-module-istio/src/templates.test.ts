@@ -203,16 +203,26 @@ describe('templates through the scaffolder dry-run', () => {
     expect(check.blocking).toEqual([]);
   }, 60_000);
 
+  // The form's `pattern` is the IstioTrafficPatternPicker's value: the
+  // action's pattern input as it is.
   it.each([
     [
       'canary',
-      { weight: 25 },
+      {
+        type: 'canary',
+        steps: [
+          [
+            { subset: 'v1', weight: 75 },
+            { subset: 'v2', weight: 25 },
+          ],
+        ],
+      },
       (vs: any) => vs.spec.http[0].route.map((r: any) => r.weight),
       [75, 25],
     ],
     [
       'blue-green',
-      {},
+      { type: 'blue-green', active: 'v2', idle: 'v1' },
       (vs: any) =>
         vs.spec.http[0].route.map(
           (r: any) => `${r.destination.subset}=${r.weight}`,
@@ -221,25 +231,41 @@ describe('templates through the scaffolder dry-run', () => {
     ],
     [
       'header-routing',
-      { headerName: 'x-canary', headerMatch: 'exact', headerValue: 'true' },
+      {
+        type: 'header-routing',
+        rules: [
+          {
+            name: 'dark-launch',
+            headers: [{ name: 'x-canary', match: 'exact', value: 'true' }],
+            subset: 'v2',
+          },
+        ],
+        defaultSubset: 'v1',
+      },
       (vs: any) => vs.spec.http[0].match,
       [{ headers: { 'x-canary': { exact: 'true' } } }],
     ],
     [
       'mirror',
-      { mirrorPercentage: 50 },
+      { type: 'mirror', subset: 'v1', mirrorSubset: 'v2', percentage: 50 },
       (vs: any) => vs.spec.http[0].mirrorPercentage,
       { value: 50 },
     ],
     [
       'tcp-shift',
-      { weight: 10 },
+      {
+        type: 'tcp-shift',
+        routes: [
+          { subset: 'v1', weight: 90 },
+          { subset: 'v2', weight: 10 },
+        ],
+      },
       (vs: any) => vs.spec.tcp[0].route.map((r: any) => r.weight),
       [90, 10],
     ],
   ])(
     'istio-traffic-pattern: %s passes the engine next to the demo cluster',
-    async (pattern, extra, pick, expected) => {
+    async (name, pattern, pick, expected) => {
       const result = await dryRun('istio-traffic-pattern', {
         entity: 'component:default/payments-api',
         namespace: 'payments',
@@ -247,9 +273,8 @@ describe('templates through the scaffolder dry-run', () => {
         newVersion: 'v2',
         versionLabel: 'version',
         pattern,
-        ...extra,
         resilience:
-          pattern === 'tcp-shift'
+          name === 'tcp-shift'
             ? {}
             : {
                 timeout: '2s',
@@ -284,7 +309,7 @@ describe('templates through the scaffolder dry-run', () => {
       namespace: 'payments',
       stableVersion: 'v1',
       newVersion: 'v2',
-      pattern: 'blue-green',
+      pattern: { type: 'blue-green', active: 'v2', idle: 'v1' },
       resilience: {
         faultInjection: { abort: { percentage: 10, httpStatus: 503 } },
       },

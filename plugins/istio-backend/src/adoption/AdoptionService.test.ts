@@ -2,10 +2,20 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { join } from 'node:path';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
+import { ClusterSource } from '../clusters/types';
 import { MeshPostureService } from '../posture/MeshPostureService';
-import { TelemetryService } from '../telemetry/TelemetryService';
-import { AdoptionService, UNMAPPED, countAdoption } from './AdoptionService';
+import {
+  InboundTraffic,
+  TelemetryService,
+} from '../telemetry/TelemetryService';
+import {
+  AdoptionReport,
+  AdoptionService,
+  UNMAPPED,
+  countAdoption,
+} from './AdoptionService';
 
 const logger = mockServices.logger.mock();
 const FIXTURE = join(__dirname, '../__fixtures__/demo');
@@ -110,6 +120,178 @@ describe('AdoptionService', () => {
       credentials,
     );
     expect(otherCluster.totals.workloads).toBe(0);
+  });
+});
+
+/*
+ * The summary reuses what it derived from a catalog answer and a cluster
+ * report; each answer below is compared with the one a new service (no
+ * reuse at all) gives for the same inputs.
+ */
+describe('AdoptionService between requests', () => {
+  const files = new SnapshotFileSource('demo', [FIXTURE], logger);
+  let hideCheckout = false;
+  // The demo cluster; with hideCheckout, its checkout objects are gone.
+  const source: ClusterSource = {
+    cluster: files.cluster,
+    start: () => files.start(),
+    stop: () => files.stop(),
+    status: () => files.status(),
+    subscribe: listener => files.subscribe(listener),
+    objects: () =>
+      files
+        .objects()
+        .filter(
+          ({ object }) =>
+            !hideCheckout ||
+            object.metadata?.namespace !== 'shop' ||
+            !String(object.metadata?.name).startsWith('checkout'),
+        ),
+  };
+  let owner = 'team-shop';
+  // Bob may not see checkout, as a catalog permission policy would decide.
+  const catalog = catalogServiceMock.mock({
+    getEntities: (req, opts) => {
+      const { credentials } = opts as { credentials: BackstageCredentials };
+      const principal = credentials.principal as { userEntityRef?: string };
+      const visible = entities
+        .map(e =>
+          e.metadata.name === 'checkout'
+            ? { ...e, spec: { ...e.spec, owner } }
+            : e,
+        )
+        .filter(
+          e =>
+            principal.userEntityRef !== 'user:default/bob' ||
+            e.metadata.name !== 'checkout',
+        );
+      return catalogServiceMock({ entities: visible }).getEntities(req, opts);
+    },
+  });
+  const telemetry = new TelemetryService(new Map(), '1h', logger);
+  const posture = new MeshPostureService({
+    clusters: [],
+    sources: [source],
+    telemetry,
+    logger,
+  });
+  const adoption = new AdoptionService(posture, catalog, telemetry);
+  const alice = mockCredentials.user('user:default/alice');
+  const bob = mockCredentials.user('user:default/bob');
+
+  const withoutTime = ({ generatedAt, ...rest }: AdoptionReport) => rest;
+  /** The summary, checked against a service that starts from nothing. */
+  async function summary(
+    credentials: BackstageCredentials,
+    filters: { owner?: string; system?: string } = {},
+  ) {
+    const report = await adoption.adoption(filters, credentials);
+    const fresh = await new AdoptionService(
+      posture,
+      catalog,
+      telemetry,
+    ).adoption(filters, credentials);
+    expect(withoutTime(report)).toEqual(withoutTime(fresh));
+    return report;
+  }
+  const stageOf = (report: AdoptionReport, ref: string) =>
+    report.entities.find(e => e.entityRef === ref)?.stage;
+
+  beforeAll(() => posture.start());
+  afterAll(() => posture.stop());
+  afterEach(() => jest.restoreAllMocks());
+
+  it("reads the catalog with each caller's credentials", async () => {
+    expect((await summary(alice)).entities.map(e => e.entityRef)).toEqual([
+      'component:default/checkout',
+    ]);
+    // Same cluster report, another caller: bob's own catalog answer.
+    const forBob = await summary(bob);
+    expect(forBob.entities).toEqual([]);
+    expect(forBob.byOwner.map(o => o.owner)).toEqual([UNMAPPED]);
+    expect((await summary(alice)).byOwner.map(o => o.owner)).toEqual([
+      UNMAPPED,
+      'group:default/team-shop',
+    ]);
+    for (const [, opts] of catalog.getEntities.mock.calls) {
+      expect(opts).toEqual({ credentials: expect.anything() });
+    }
+    expect(
+      catalog.getEntities.mock.calls.map(
+        ([, opts]) =>
+          ((opts as any).credentials.principal as any).userEntityRef,
+      ),
+    ).toContain('user:default/bob');
+  });
+
+  it('follows a change of the catalog answer', async () => {
+    await summary(alice, { owner: 'team-shop' });
+    owner = 'team-payments';
+    try {
+      const report = await summary(alice);
+      expect(report.byOwner.map(o => o.owner)).toEqual([
+        UNMAPPED,
+        'group:default/team-payments',
+      ]);
+      expect(
+        (await summary(alice, { owner: 'team-shop' })).totals.workloads,
+      ).toBe(0);
+    } finally {
+      owner = 'team-shop';
+    }
+  });
+
+  it('follows a recomputed cluster report', async () => {
+    const before = await summary(alice);
+    hideCheckout = true;
+    try {
+      posture.recompute(source);
+      const after = await summary(alice);
+      expect(after.totals.workloads).toBe(before.totals.workloads - 1);
+      expect(
+        after.entities.find(e => e.entityRef === 'component:default/checkout')
+          ?.counts.workloads,
+      ).toBe(0);
+    } finally {
+      hideCheckout = false;
+      posture.recompute(source);
+    }
+    expect(withoutTime(await summary(alice))).toEqual(withoutTime(before));
+  });
+
+  it('follows the traffic Prometheus reports', async () => {
+    const before = await summary(alice);
+    expect(stageOf(before, 'component:default/checkout')).toBe(
+      'ready-for-strict',
+    );
+    const traffic: InboundTraffic = {
+      available: true,
+      window: '1h',
+      callers: [
+        {
+          destinationNamespace: 'shop',
+          destinationWorkload: 'checkout',
+          sourceNamespace: 'legacy',
+          sourceWorkload: 'ledger',
+          securityPolicy: 'none',
+          requests: 12,
+          tcpConnections: 0,
+        },
+      ],
+      sources: [],
+    };
+    jest.spyOn(telemetry, 'inbound').mockResolvedValue(traffic);
+    const after = await summary(alice);
+    expect(after.telemetryUnavailable).toEqual([]);
+    expect(stageOf(after, 'component:default/checkout')).toBe('permissive');
+    const shop = after.byNamespace.find(n => n.namespace === 'shop');
+    expect(shop?.blockers).toContainEqual({
+      type: 'plaintext-callers',
+      namespace: 'shop',
+      workload: 'checkout',
+      callers: ['legacy/ledger'],
+    });
+    expect(shop?.telemetryUnknown).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   Entity,
@@ -14,8 +15,10 @@ import {
   WorkloadPosture,
 } from '@meshportal/plugin-istio-common';
 import {
+  KUBERNETES_CLUSTER_ANNOTATION,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
   EntityWorkloadMapping,
   entityWorkloadMapping,
   hasKubernetesAnnotations,
@@ -29,9 +32,11 @@ import {
   ReadinessException,
   ReadinessStage,
   assessReadiness,
+  isConflictFinding,
 } from '../posture/readiness';
 import { ToolLinks } from '../links/links';
 import {
+  InboundCaller,
   InboundTraffic,
   TelemetryService,
 } from '../telemetry/TelemetryService';
@@ -181,27 +186,163 @@ function normalizeRef(ref: string | undefined, defaultKind: string) {
   }
 }
 
-function append<T>(map: Map<string, T[]>, key: string, value: T) {
+function append<K, T>(map: Map<K, T[]>, key: K, value: T) {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
 }
 
-const workloadKey = (cluster: string, w: WorkloadPosture) =>
-  `${cluster}/${w.namespace}/${w.kind}/${w.name}`;
+/** Keeps at most `limit` entries, dropping the least recently stored. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number): V {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value as K);
+  return value;
+}
+
+/** An annotated catalog entity, as the summary groups it. */
+interface MappedEntity {
+  ref: string;
+  owner?: string;
+  system?: string;
+  mapping: EntityWorkloadMapping;
+}
+
+/** One catalog answer, mapped once; `key` fingerprints what the summary reads of it. */
+interface CatalogView {
+  key: string;
+  mapped: MappedEntity[];
+  unmapped: AdoptionReport['unmappedEntities'];
+}
+
+/** Which entities claim each workload of one cluster report. */
+interface ReportClaims {
+  owners: Map<WorkloadPosture, Set<string>>;
+  systems: Map<WorkloadPosture, Set<string>>;
+  workloadsOf: Map<string, WorkloadPosture[]>;
+}
+
+/**
+ * A summary already built, valid while its reports and traffic stay the
+ * same. Reports are held weakly: a replaced report must not stay in memory
+ * for the sake of a cache entry that can no longer match.
+ */
+interface CachedSummary {
+  reports: Array<WeakRef<ClusterReport>>;
+  /** The clusters of `reports` and their traffic, in the same order. */
+  clusters: string[];
+  traffic: InboundTraffic[];
+  body: Omit<AdoptionReport, 'generatedAt' | 'filters'>;
+  /** What it was built from, to build it again for a new report. */
+  view: CatalogView;
+  ownerFilter?: string;
+  systemFilter?: string;
+  cluster?: string;
+}
+
+/** Catalog answers, and summaries per catalog answer and filters, kept. */
+const CATALOG_VIEWS = 8;
+const SUMMARIES = 64;
+/** Summaries rebuilt with each new report: the most recently asked for. */
+const PREPARED = 2;
+
+/**
+ * Readiness only reads whether traffic is known and its callers: two reads
+ * of a cluster with no caller at all (no Prometheus, or no traffic) agree.
+ */
+function sameTraffic(a: InboundTraffic, b: InboundTraffic): boolean {
+  return (
+    a === b ||
+    (a.available === b.available &&
+      a.callers.length === 0 &&
+      b.callers.length === 0)
+  );
+}
+
+/**
+ * The order of `localeCompare`, with one collator instead of one per
+ * comparison (sorting 5k entity refs otherwise dominates the summary).
+ */
+const byText = new Intl.Collator().compare;
+
+const destinationKey = (namespace: string, workload: string) =>
+  `${namespace}/${workload}`;
 
 /**
  * Mesh adoption across the catalog: how many workloads are enrolled and at
  * which mTLS mode, grouped by owner, system and namespace, with each
  * namespace's wave stage.
+ *
+ * The catalog is read with the caller's credentials on every request; what
+ * is derived from its answer (entity to workload claims, readiness rows) is
+ * kept per cluster report and per fingerprint of that answer, so a summary
+ * is recomputed only when a report is recomputed, the telemetry changes or
+ * the catalog answers differently.
  * @public
  */
 export class AdoptionService {
+  private readonly catalogViews = new Map<string, CatalogView>();
+  private readonly claims = new WeakMap<
+    ClusterReport,
+    Map<string, ReportClaims>
+  >();
+  private readonly conflicts = new WeakMap<
+    ClusterReport,
+    Map<string, Finding[]>
+  >();
+  private readonly callersTo = new WeakMap<
+    InboundTraffic,
+    {
+      byWorkload: Map<string, InboundCaller[]>;
+      byNamespace: Map<string, InboundCaller[]>;
+    }
+  >();
+  private readonly summaries = new Map<string, CachedSummary>();
+
   constructor(
     private readonly posture: MeshPostureService,
     private readonly catalog: CatalogService,
     private readonly telemetry: TelemetryService,
-  ) {}
+  ) {
+    posture.onReport(report => this.prepare(report));
+  }
+
+  /**
+   * Builds, with a new report, the claims of the catalog answers seen lately
+   * and the summaries asked for most recently (with the traffic they were
+   * built with), so the first summary after a change finds them ready. No
+   * catalog read here: a request still reads the catalog with its caller's
+   * credentials, and any difference in the answer or the traffic rebuilds.
+   */
+  private prepare(report: ClusterReport) {
+    for (const view of this.catalogViews.values()) {
+      this.claimsOf(report, view);
+    }
+    for (const [key, summary] of [...this.summaries].slice(-PREPARED)) {
+      if (summary.cluster && summary.cluster !== report.cluster) continue;
+      const reports = this.posture
+        .clusterReports()
+        .filter(r => !summary.cluster || r.cluster === summary.cluster);
+      const traffic = reports.map(
+        r => summary.traffic[summary.clusters.indexOf(r.cluster)],
+      );
+      // A cluster new to this summary: its traffic is not known yet.
+      if (traffic.some(t => !t)) continue;
+      this.summaries.set(key, {
+        ...summary,
+        reports: reports.map(r => new WeakRef(r)),
+        clusters: reports.map(r => r.cluster),
+        traffic,
+        body: this.summarize(
+          summary.view,
+          reports,
+          traffic,
+          summary.ownerFilter,
+          summary.systemFilter,
+        ),
+      });
+    }
+  }
 
   private async annotatedEntities(
     credentials: BackstageCredentials,
@@ -224,76 +365,211 @@ export class AdoptionService {
     return items.filter(hasKubernetesAnnotations);
   }
 
+  /** Maps the catalog's answer, or reuses the mapping of an identical answer. */
+  private catalogView(entities: Entity[]): CatalogView {
+    const hash = createHash('sha256');
+    const refs: string[] = [];
+    const owners: Array<string | undefined> = [];
+    const systems: Array<string | undefined> = [];
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const owner = relationTarget(
+        entity,
+        RELATION_OWNED_BY,
+        entity.spec?.owner,
+        'group',
+      );
+      const system = relationTarget(
+        entity,
+        RELATION_PART_OF,
+        entity.spec?.system,
+        'system',
+      );
+      const annotations = entity.metadata.annotations ?? {};
+      refs.push(ref);
+      owners.push(owner);
+      systems.push(system);
+      // Everything the mapping and the grouping read of the entity.
+      hash.update(
+        [
+          ref,
+          entity.metadata.name,
+          owner,
+          system,
+          annotations[KUBERNETES_ID_ANNOTATION],
+          annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION],
+          annotations[KUBERNETES_NAMESPACE_ANNOTATION],
+          annotations[KUBERNETES_CLUSTER_ANNOTATION],
+        ]
+          .map(field => (field === undefined ? '\u0001' : field))
+          .join('\u0000')
+          .concat('\u0002'),
+      );
+    }
+    const key = hash.digest('hex');
+    const known = this.catalogViews.get(key);
+    if (known) return remember(this.catalogViews, key, known, CATALOG_VIEWS);
+
+    const view: CatalogView = { key, mapped: [], unmapped: [] };
+    entities.forEach((entity, i) => {
+      try {
+        view.mapped.push({
+          ref: refs[i],
+          owner: owners[i],
+          system: systems[i],
+          mapping: entityWorkloadMapping(entity),
+        });
+      } catch (error) {
+        view.unmapped.push({
+          entityRef: refs[i],
+          error: (error as Error).message,
+        });
+      }
+    });
+    return remember(this.catalogViews, key, view, CATALOG_VIEWS);
+  }
+
+  /** The entities claiming each workload of a report, once per report and catalog answer. */
+  private claimsOf(report: ClusterReport, view: CatalogView): ReportClaims {
+    let perView = this.claims.get(report);
+    if (!perView) {
+      perView = new Map();
+      this.claims.set(report, perView);
+    }
+    const known = perView.get(view.key);
+    if (known) return known;
+    const claims: ReportClaims = {
+      owners: new Map(),
+      systems: new Map(),
+      workloadsOf: new Map(),
+    };
+    for (const m of view.mapped) {
+      if (m.mapping.cluster && m.mapping.cluster !== report.cluster) continue;
+      for (const w of this.posture.workloadsOf(report, m.mapping)) {
+        let owners = claims.owners.get(w);
+        if (!owners) claims.owners.set(w, (owners = new Set()));
+        let systems = claims.systems.get(w);
+        if (!systems) claims.systems.set(w, (systems = new Set()));
+        owners.add(m.owner ?? UNMAPPED);
+        systems.add(m.system ?? UNMAPPED);
+        append(claims.workloadsOf, m.ref, w);
+      }
+    }
+    return remember(perView, view.key, claims, CATALOG_VIEWS);
+  }
+
+  /**
+   * A namespace's findings that block STRICT: the only ones readiness
+   * reads, filtered once per report rather than per entity.
+   */
+  private conflictsIn(report: ClusterReport, namespace: string): Finding[] {
+    let perNamespace = this.conflicts.get(report);
+    if (!perNamespace) {
+      perNamespace = new Map();
+      this.conflicts.set(report, perNamespace);
+    }
+    let found = perNamespace.get(namespace);
+    if (!found) {
+      found = report.index.findingsIn(namespace).filter(isConflictFinding);
+      perNamespace.set(namespace, found);
+    }
+    return found;
+  }
+
+  /**
+   * Callers by destination workload and namespace: readiness only reads a
+   * workload's own callers, so each group gets only those instead of the
+   * whole cluster's.
+   */
+  private callersOf(traffic: InboundTraffic) {
+    let grouped = this.callersTo.get(traffic);
+    if (!grouped) {
+      grouped = { byWorkload: new Map(), byNamespace: new Map() };
+      for (const c of traffic.callers) {
+        append(
+          grouped.byWorkload,
+          destinationKey(c.destinationNamespace, c.destinationWorkload),
+          c,
+        );
+        append(grouped.byNamespace, c.destinationNamespace, c);
+      }
+      this.callersTo.set(traffic, grouped);
+    }
+    return grouped;
+  }
+
   async adoption(
     filters: AdoptionFilters,
     credentials: BackstageCredentials,
   ): Promise<AdoptionReport> {
     const ownerFilter = normalizeRef(filters.owner, 'group');
     const systemFilter = normalizeRef(filters.system, 'system');
-    const entities = await this.annotatedEntities(credentials);
-    const mappings: Array<{
-      entity: Entity;
-      ref: string;
-      owner?: string;
-      system?: string;
-      mapping: EntityWorkloadMapping;
-    }> = [];
-    const unmappedEntities: AdoptionReport['unmappedEntities'] = [];
-    for (const entity of entities) {
-      const ref = stringifyEntityRef(entity);
-      try {
-        mappings.push({
-          entity,
-          ref,
-          owner: relationTarget(
-            entity,
-            RELATION_OWNED_BY,
-            entity.spec?.owner,
-            'group',
-          ),
-          system: relationTarget(
-            entity,
-            RELATION_PART_OF,
-            entity.spec?.system,
-            'system',
-          ),
-          mapping: entityWorkloadMapping(entity),
-        });
-      } catch (error) {
-        unmappedEntities.push({
-          entityRef: ref,
-          error: (error as Error).message,
-        });
-      }
-    }
-
+    const view = this.catalogView(await this.annotatedEntities(credentials));
     const reports = this.posture
       .clusterReports()
       .filter(r => !filters.cluster || r.cluster === filters.cluster);
+    const traffic = await Promise.all(
+      reports.map(r => this.telemetry.inbound(r.cluster)),
+    );
 
-    const ownersOf = new Map<string, Set<string>>();
-    const systemsOf = new Map<string, Set<string>>();
-    const entityWorkloads = new Map<
-      string,
-      Array<{ report: ClusterReport; w: WorkloadPosture }>
-    >();
-    for (const report of reports) {
-      for (const m of mappings) {
-        if (m.mapping.cluster && m.mapping.cluster !== report.cluster) continue;
-        for (const w of this.posture.workloadsOf(report, m.mapping)) {
-          const key = workloadKey(report.cluster, w);
-          if (!ownersOf.has(key)) ownersOf.set(key, new Set());
-          if (!systemsOf.has(key)) systemsOf.set(key, new Set());
-          ownersOf.get(key)!.add(m.owner ?? UNMAPPED);
-          systemsOf.get(key)!.add(m.system ?? UNMAPPED);
-          append(entityWorkloads, m.ref, { report, w });
-        }
-      }
+    const key = JSON.stringify([
+      view.key,
+      ownerFilter,
+      systemFilter,
+      filters.cluster,
+    ]);
+    const cached = this.summaries.get(key);
+    if (
+      cached &&
+      cached.reports.length === reports.length &&
+      cached.reports.every((r, i) => r.deref() === reports[i]) &&
+      cached.traffic.every((t, i) => sameTraffic(t, traffic[i]))
+    ) {
+      return {
+        generatedAt: new Date().toISOString(),
+        filters,
+        ...remember(this.summaries, key, cached, SUMMARIES).body,
+      };
     }
+    const body = this.summarize(
+      view,
+      reports,
+      traffic,
+      ownerFilter,
+      systemFilter,
+    );
+    remember(
+      this.summaries,
+      key,
+      {
+        reports: reports.map(r => new WeakRef(r)),
+        clusters: reports.map(r => r.cluster),
+        traffic,
+        body,
+        view,
+        ownerFilter,
+        systemFilter,
+        cluster: filters.cluster,
+      },
+      SUMMARIES,
+    );
+    return { generatedAt: new Date().toISOString(), filters, ...body };
+  }
 
-    const included = (key: string) =>
-      (!ownerFilter || ownersOf.get(key)?.has(ownerFilter)) &&
-      (!systemFilter || systemsOf.get(key)?.has(systemFilter));
+  private summarize(
+    view: CatalogView,
+    reports: ClusterReport[],
+    trafficOf: InboundTraffic[],
+    ownerFilter: string | undefined,
+    systemFilter: string | undefined,
+  ): CachedSummary['body'] {
+    const claims = reports.map(r => this.claimsOf(r, view));
+    const traffic = new Map<string, InboundTraffic>();
+    const telemetryUnavailable: string[] = [];
+    reports.forEach((report, i) => {
+      traffic.set(report.cluster, trafficOf[i]);
+      if (!trafficOf[i].available) telemetryUnavailable.push(report.cluster);
+    });
 
     const all: WorkloadPosture[] = [];
     const byOwner = new Map<string, WorkloadPosture[]>();
@@ -302,21 +578,19 @@ export class AdoptionService {
       string,
       { report: ClusterReport; workloads: WorkloadPosture[] }
     >();
-    const traffic = new Map<string, InboundTraffic>();
-    const telemetryUnavailable: string[] = [];
-    for (const report of reports) {
-      const inbound = await this.telemetry.inbound(report.cluster);
-      traffic.set(report.cluster, inbound);
-      if (!inbound.available) telemetryUnavailable.push(report.cluster);
+    reports.forEach((report, i) => {
+      const { owners, systems } = claims[i];
       for (const w of report.report.workloads) {
-        const key = workloadKey(report.cluster, w);
-        if (!included(key)) continue;
+        const ownersOfW = owners.get(w);
+        const systemsOfW = systems.get(w);
+        if (ownerFilter && !ownersOfW?.has(ownerFilter)) continue;
+        if (systemFilter && !systemsOfW?.has(systemFilter)) continue;
         all.push(w);
-        for (const owner of ownersOf.get(key) ?? [UNMAPPED]) {
+        for (const owner of ownersOfW ?? [UNMAPPED]) {
           if (ownerFilter && owner !== ownerFilter) continue;
           append(byOwner, owner, w);
         }
-        for (const system of systemsOf.get(key) ?? [UNMAPPED]) {
+        for (const system of systemsOfW ?? [UNMAPPED]) {
           if (systemFilter && system !== systemFilter) continue;
           append(bySystem, system, w);
         }
@@ -325,18 +599,19 @@ export class AdoptionService {
         entry.workloads.push(w);
         byNamespace.set(nsKey, entry);
       }
-    }
-
-    const findingsIn = (report: ClusterReport, namespace: string): Finding[] =>
-      report.index.findingsIn(namespace);
+    });
 
     const namespaces: NamespaceAdoption[] = [...byNamespace.values()]
       .map(({ report, workloads }) => {
         const namespace = workloads[0].namespace;
+        const inbound = traffic.get(report.cluster)!;
         const readiness = assessReadiness(
           workloads,
-          findingsIn(report, namespace),
-          traffic.get(report.cluster),
+          this.conflictsIn(report, namespace),
+          {
+            ...inbound,
+            callers: this.callersOf(inbound).byNamespace.get(namespace) ?? [],
+          },
           { controlPlaneNamespace: report.snapshot.istioNamespace },
         );
         return {
@@ -352,35 +627,53 @@ export class AdoptionService {
       })
       .sort(
         (a, b) =>
-          a.cluster.localeCompare(b.cluster) ||
-          a.namespace.localeCompare(b.namespace),
+          byText(a.cluster, b.cluster) || byText(a.namespace, b.namespace),
       );
 
-    const entityRows: EntityAdoption[] = mappings
+    const entityRows: EntityAdoption[] = view.mapped
       .filter(
         m =>
           (!ownerFilter || m.owner === ownerFilter) &&
           (!systemFilter || m.system === systemFilter),
       )
       .map(m => {
-        const found = entityWorkloads.get(m.ref) ?? [];
-        const workloads = found.map(f => f.w);
-        // Each namespace's findings and each cluster's callers once, however
-        // many of the entity's workloads share them.
-        const findings = [
-          ...new Set(found.flatMap(f => findingsIn(f.report, f.w.namespace))),
-        ];
-        const callers = [...new Set(found.map(f => f.report.cluster))].flatMap(
-          cluster => traffic.get(cluster)?.callers ?? [],
-        );
-        const available = found.every(
-          f => traffic.get(f.report.cluster)?.available,
-        );
+        const workloads: WorkloadPosture[] = [];
+        const findings = new Set<Finding>();
+        const clusters: ClusterReport[] = [];
+        for (let i = 0; i < reports.length; i++) {
+          const found = claims[i].workloadsOf.get(m.ref);
+          if (!found?.length) continue;
+          clusters.push(reports[i]);
+          for (const w of found) {
+            workloads.push(w);
+            // Each namespace's findings once, however many of the entity's
+            // workloads share them.
+            for (const f of this.conflictsIn(reports[i], w.namespace)) {
+              findings.add(f);
+            }
+          }
+        }
+        // The callers of the entity's clusters that readiness reads: those
+        // toward a namespace/name of one of its workloads.
+        const callers: InboundCaller[] = [];
+        let available = true;
+        for (const report of clusters) {
+          const inbound = traffic.get(report.cluster)!;
+          available &&= inbound.available;
+          if (!inbound.callers.length) continue;
+          const { byWorkload } = this.callersOf(inbound);
+          const destinations = new Set(
+            workloads.map(w => destinationKey(w.namespace, w.name)),
+          );
+          for (const d of destinations) {
+            callers.push(...(byWorkload.get(d) ?? []));
+          }
+        }
         const readiness = assessReadiness(
           workloads,
-          findings,
+          [...findings],
           { available, window: '', callers, sources: [] },
-          { controlPlaneNamespace: found[0]?.report.snapshot.istioNamespace },
+          { controlPlaneNamespace: clusters[0]?.snapshot.istioNamespace },
         );
         return {
           entityRef: m.ref,
@@ -390,7 +683,7 @@ export class AdoptionService {
           counts: countAdoption(workloads),
         };
       })
-      .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+      .sort((a, b) => byText(a.entityRef, b.entityRef));
 
     const namespaceSet = new Set(
       namespaces.map(n => `${n.cluster}/${n.namespace}`),
@@ -423,7 +716,7 @@ export class AdoptionService {
       key: K,
     ) =>
       [...map]
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => byText(a, b))
         .map(
           ([name, workloads]) =>
             ({ [key]: name, counts: countAdoption(workloads) } as {
@@ -432,17 +725,15 @@ export class AdoptionService {
         );
 
     return {
-      generatedAt: new Date().toISOString(),
-      filters,
       totals: countAdoption(all),
       byOwner: grouped(byOwner, 'owner'),
       bySystem: grouped(bySystem, 'system'),
       byNamespace: namespaces,
       entities: entityRows,
       topFindings: [...findingCounts.values()]
-        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+        .sort((a, b) => b.count - a.count || byText(a.code, b.code))
         .slice(0, 10),
-      unmappedEntities,
+      unmappedEntities: view.unmapped,
       telemetryUnavailable,
     };
   }

@@ -277,7 +277,8 @@ export class KubeClusterSource implements ClusterSource {
       pageSize: this.options.pageSize ?? 500,
       watchTimeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
       initialBackoffMs: this.options.initialBackoffMs ?? 1000,
-      maxBackoffMs: this.options.maxBackoffMs ?? 60_000,
+      // Capped low so a recovered API server is noticed within seconds (docs/reliability.md).
+      maxBackoffMs: this.options.maxBackoffMs ?? 5_000,
       missingRetryMs: this.options.missingRetryMs ?? 300_000,
     };
     const kinds = WATCHED_KINDS.filter(

@@ -65,6 +65,13 @@ export class HistoryStore {
 
   /** Inserts rows, ignoring any whose period and subject are already stored. Returns how many were new. */
   async record(rows: HistoryRow[]): Promise<number> {
+    // One transaction: a write cut short (a database restart) leaves no
+    // partial period behind, so the next run sees the period missing and
+    // records it whole.
+    return this.db.transaction(trx => this.insert(trx, rows));
+  }
+
+  private async insert(trx: Knex.Transaction, rows: HistoryRow[]) {
     let inserted = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK).map(r => ({
@@ -75,7 +82,7 @@ export class HistoryStore {
         data: JSON.stringify(r.data),
       }));
       // RETURNING lists only the rows actually inserted (PostgreSQL, SQLite 3.35+).
-      const result = await this.db(TABLE)
+      const result = await trx(TABLE)
         .insert(chunk)
         .onConflict(['period_start', 'scope', 'subject'])
         .ignore()

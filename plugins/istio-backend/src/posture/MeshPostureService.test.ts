@@ -367,6 +367,40 @@ describe('MeshPostureService recomputation', () => {
   });
 });
 
+describe('MeshPostureService report listeners', () => {
+  it('tells listeners of each served report, whatever one of them throws', async () => {
+    const source = new SnapshotFileSource('demo', [FIXTURE], logger);
+    const errors = mockServices.logger.mock();
+    const service = new MeshPostureService({
+      clusters: [],
+      sources: [source],
+      telemetry: new TelemetryService(new Map(), '1h', errors),
+      logger: errors,
+    });
+    const heard: unknown[] = [];
+    service.onReport(() => {
+      throw new Error('listener bug');
+    });
+    const stop = service.onReport(report => heard.push(report));
+    await service.start();
+    expect(heard).toEqual([service.clusterReport('demo')]);
+
+    const before = service.clusterReport('demo');
+    service.recompute(source);
+    const after = service.clusterReport('demo');
+    expect(after).not.toBe(before);
+    expect(heard).toEqual([before, after]);
+    expect(errors.error).toHaveBeenCalledWith(
+      expect.stringContaining('listener bug'),
+    );
+
+    stop();
+    service.recompute(source);
+    expect(heard).toHaveLength(2);
+    await service.stop();
+  });
+});
+
 describe('MeshPostureService over a Kubernetes API', () => {
   let server: KubeTestServer;
   afterEach(async () => {

@@ -109,6 +109,7 @@ export class MeshPostureService {
   private readonly unsubscribes: Array<() => void> = [];
   private readonly links = new Map<string, LinkBuilder>();
   private readonly configs = new Map<string, IstioClusterConfig>();
+  private readonly reportListeners = new Set<(report: ClusterReport) => void>();
 
   constructor(
     private readonly options: {
@@ -201,7 +202,27 @@ export class MeshPostureService {
       this.options.logger.error(
         `istio: analysis of cluster ${source.cluster} failed: ${error}`,
       );
+      return;
     }
+    const served = this.reports.get(source.cluster)!;
+    for (const listener of this.reportListeners) {
+      try {
+        listener(served);
+      } catch (error) {
+        this.options.logger.error(
+          `istio: preparing for the new report of cluster ${source.cluster} failed: ${error}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Calls the listener with each new report, once it is served: what is
+   * derived from a report can be prepared before the first request needs it.
+   */
+  onReport(listener: (report: ClusterReport) => void): () => void {
+    this.reportListeners.add(listener);
+    return () => this.reportListeners.delete(listener);
   }
 
   /** The latest report of each cluster that has one. */

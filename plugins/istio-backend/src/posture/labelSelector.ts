@@ -10,10 +10,17 @@ const KEY =
   /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const VALUE = /^(|[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
+/** An annotation may be huge: messages quote at most its first 100 characters. */
+function shown(text: string): string {
+  return text.length > 100
+    ? `${text.slice(0, 100)}… (${text.length} characters)`
+    : text;
+}
+
 function checkKey(key: string, selector: string) {
   if (!KEY.test(key)) {
     throw new InputError(
-      `invalid label key "${key}" in selector "${selector}"`,
+      `invalid label key "${shown(key)}" in selector "${shown(selector)}"`,
     );
   }
 }
@@ -21,7 +28,7 @@ function checkKey(key: string, selector: string) {
 function checkValue(value: string, selector: string) {
   if (!VALUE.test(value)) {
     throw new InputError(
-      `invalid label value "${value}" in selector "${selector}"`,
+      `invalid label value "${shown(value)}" in selector "${shown(selector)}"`,
     );
   }
 }
@@ -40,11 +47,15 @@ function splitTerms(selector: string): string[] {
       start = i + 1;
     }
     if (depth < 0 || depth > 1) {
-      throw new InputError(`unbalanced parentheses in selector "${selector}"`);
+      throw new InputError(
+        `unbalanced parentheses in selector "${shown(selector)}"`,
+      );
     }
   }
   if (depth !== 0) {
-    throw new InputError(`unbalanced parentheses in selector "${selector}"`);
+    throw new InputError(
+      `unbalanced parentheses in selector "${shown(selector)}"`,
+    );
   }
   terms.push(selector.slice(start));
   return terms.map(t => t.trim());
@@ -60,7 +71,8 @@ function splitTerms(selector: string): string[] {
 export function parseLabelSelector(selector: string): LabelRequirement[] {
   if (!selector.trim()) return [];
   return splitTerms(selector).map(term => {
-    if (!term) throw new InputError(`empty term in selector "${selector}"`);
+    if (!term)
+      throw new InputError(`empty term in selector "${shown(selector)}"`);
     const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(term);
     if (set) {
       const [, key, operator, list] = set;

@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,6 +6,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AdoptionService } from '../adoption/AdoptionService';
 import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
 import { MeshPostureService } from '../posture/MeshPostureService';
 import { PrometheusClient } from './PrometheusClient';
@@ -335,6 +337,39 @@ describeWithPrometheus('telemetry against a real Prometheus', () => {
       });
       expect((outside as { requests: number }).requests).toBeGreaterThan(50);
       expect((outside as { requests: number }).requests).toBeLessThan(70);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('lists the namespace blockers in the adoption summary', async () => {
+    const client = new PrometheusClient(url, 5000);
+    const service = await postureWith(client);
+    try {
+      const adoption = new AdoptionService(
+        service,
+        catalogServiceMock({ entities: [checkout] }),
+        new TelemetryService(new Map([['demo', client]]), '1h', logger),
+      );
+      const report = await adoption.adoption({}, mockCredentials.user());
+      expect(report.telemetryUnavailable).toEqual([]);
+      const shop = report.byNamespace.find(n => n.namespace === 'shop')!;
+      expect(shop.stage).toBe('permissive');
+      expect(shop.telemetryUnknown).toBe(false);
+      expect(shop.blockers).toContainEqual({
+        type: 'plaintext-callers',
+        namespace: 'shop',
+        workload: 'checkout',
+        callers: ['legacy/ledger'],
+      });
+      expect(shop.blockers.map(b => b.type)).toContain('callers-outside-mesh');
+      // frontend's plaintext calls go to payments: they block nothing of checkout's.
+      expect(
+        shop.blockers.some(b => 'workload' in b && b.workload === 'payments'),
+      ).toBe(false);
+      expect(
+        report.entities.find(e => e.entityRef.endsWith('/checkout'))?.stage,
+      ).toBe('permissive');
     } finally {
       await service.stop();
     }

@@ -227,6 +227,43 @@ describe('AdoptionPageContent', () => {
     expect(within(table).getByText('4')).toBeInTheDocument();
   });
 
+  it('puts Error findings first and names the objects their blockers give', async () => {
+    const report = adoptionReport();
+    report.topFindings.push({
+      code: 'MESH001',
+      name: 'DestinationRuleDisablesTlsToStrictWorkload',
+      severity: 'Error',
+      count: 1,
+    });
+    report.byNamespace[0].blockers.push({
+      type: 'conflict-finding',
+      code: 'MESH001',
+      resource: 'DestinationRule bookinfo/ratings-debug',
+      message: 'plaintext to a STRICT workload',
+    });
+    const api = mockIstioApi({ getAdoption: jest.fn(async () => report) });
+    renderPage(api);
+    const table = await screen.findByRole('table', { name: 'Top findings' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(r => r.textContent)).toEqual([
+      'ErrorMESH001DestinationRuleDisablesTlsToStrictWorkloadOn DestinationRule bookinfo/ratings-debug1',
+      'WarningIST0103PodMissingProxy4',
+    ]);
+
+    // bookinfo is STRICT already: its conflict is what fails there now.
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'What fails in bookinfo on prod-eu at STRICT',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText(
+        'MESH001 DestinationRule bookinfo/ratings-debug: plaintext to a STRICT workload',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('explains a refusal by the permission framework', async () => {
     const error = await responseError(403, 'not allowed to read mesh adoption');
     const api = mockIstioApi({

@@ -112,7 +112,10 @@ export function AdoptionPageContent(props: { now?: () => number }) {
         <Kpis kpis={kpis} totals={report.totals} />
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Adoption over time">
+        <InfoCard
+          title="Adoption over time"
+          titleTypographyProps={{ component: 'h2' }}
+        >
           {history.error ? (
             <Typography variant="body2">
               History unavailable: {history.error.message}
@@ -123,7 +126,10 @@ export function AdoptionPageContent(props: { now?: () => number }) {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Namespace waves">
+        <InfoCard
+          title="Namespace waves"
+          titleTypographyProps={{ component: 'h2' }}
+        >
           <WavesBoard namespaces={report.byNamespace} />
         </InfoCard>
       </Grid>
@@ -131,8 +137,14 @@ export function AdoptionPageContent(props: { now?: () => number }) {
         <OwnershipTable report={report} />
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Top findings">
-          <TopFindings findings={report.topFindings} />
+        <InfoCard
+          title="Top findings"
+          titleTypographyProps={{ component: 'h2' }}
+        >
+          <TopFindings
+            findings={report.topFindings}
+            namespaces={report.byNamespace}
+          />
         </InfoCard>
       </Grid>
       {(report.unmappedEntities?.length ?? 0) > 0 && (

@@ -50,7 +50,7 @@ function KpiCard(props: {
 }) {
   const { kpi, unit } = props;
   return (
-    <InfoCard title={props.title}>
+    <InfoCard title={props.title} titleTypographyProps={{ component: 'h2' }}>
       <Typography
         variant="h3"
         component="p"

@@ -48,22 +48,30 @@ function BlockersDialog(props: {
 }) {
   const { namespace } = props;
   const name = `${namespace.cluster}/${namespace.namespace}`;
+  const strict = namespace.stage === 'strict';
   return (
     <Dialog open onClose={props.onClose} aria-labelledby="what-breaks-title">
       <DialogTitle id="what-breaks-title">
-        What breaks if {name} goes STRICT now
+        {strict
+          ? `What fails in ${name} at STRICT`
+          : `What breaks if ${name} goes STRICT now`}
       </DialogTitle>
       <DialogContent>
-        {namespace.stage === 'strict' && (
-          <Typography>{name} already enforces STRICT.</Typography>
+        {strict && (
+          <Typography>
+            {name} already enforces STRICT
+            {namespace.blockers.length
+              ? '; these requests fail there now:'
+              : '.'}
+          </Typography>
         )}
-        {namespace.stage !== 'strict' && namespace.blockers.length === 0 && (
+        {!strict && namespace.blockers.length === 0 && (
           <Typography>
             Nothing known breaks: every workload has a proxy and no plaintext
             caller was observed.
           </Typography>
         )}
-        {namespace.stage !== 'strict' && namespace.blockers.length > 0 && (
+        {namespace.blockers.length > 0 && (
           <ul>
             {namespace.blockers.map((b, i) => (
               <li key={i}>
@@ -122,6 +130,16 @@ export function WavesBoard(props: { namespaces: NamespaceAdoption[] }) {
                 {ns.blockers.length} blocker
                 {ns.blockers.length === 1 ? '' : 's'}
               </Typography>
+              {stage === 'strict' && ns.blockers.length > 0 && (
+                <Button
+                  size="small"
+                  color="primary"
+                  onClick={() => setOpen(ns)}
+                  aria-label={`What fails in ${ns.namespace} on ${ns.cluster} at STRICT`}
+                >
+                  What fails at STRICT?
+                </Button>
+              )}
               {stage !== 'strict' && (
                 <Button
                   size="small"

@@ -24,7 +24,8 @@ import { summarizeMesh } from './meshSummary';
 const useStyles = makeStyles(theme => ({
   facts: {
     display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
+    // minmax(0, 1fr): long pod names wrap instead of widening the card.
+    gridTemplateColumns: 'max-content minmax(0, 1fr)',
     columnGap: theme.spacing(2),
     rowGap: theme.spacing(1),
     margin: 0,
@@ -33,7 +34,7 @@ const useStyles = makeStyles(theme => ({
       color: theme.palette.text.secondary,
       fontWeight: 500,
     },
-    '& dd': { margin: 0 },
+    '& dd': { margin: 0, overflowWrap: 'anywhere' },
   },
   actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' },
 }));
@@ -169,7 +170,11 @@ export function EntityMeshCard() {
   const { entity } = useEntity();
   const state = useEntityMesh(entity);
   return (
-    <InfoCard title="Service mesh" variant="gridItem">
+    <InfoCard
+      title="Service mesh"
+      variant="gridItem"
+      titleTypographyProps={{ component: 'h2' }}
+    >
       {state.type === 'in-mesh' ? (
         <MeshCardBody posture={state.posture} />
       ) : (

@@ -108,7 +108,7 @@ export function AuthorizationPolicies(props: {
                 </Typography>
               )}
             </TableCell>
-            <TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
               <ActionStatus action={p.action} />
             </TableCell>
             <TableCell>

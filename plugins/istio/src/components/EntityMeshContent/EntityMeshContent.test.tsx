@@ -215,14 +215,15 @@ describe('EntityMeshContent', () => {
       within(workloads).getByText('bookinfo/reviews-v1'),
     ).toBeInTheDocument();
     expect(within(workloads).getByText('2 of 2')).toBeInTheDocument();
-    expect(
-      within(workloads).getByText(/port 9080 \(reviews:9080\)/),
-    ).toBeInTheDocument();
-    expect(
-      within(workloads).getByText(/port 9090 \(reviews:9090\)/),
-    ).toBeInTheDocument();
-    expect(within(workloads).getByText('PERMISSIVE')).toBeInTheDocument();
-    expect(within(workloads).getByText('differs')).toBeInTheDocument();
+    // Each port reads as a line: its number, the mode as a word, the Service.
+    const portLine = (port: number) =>
+      within(workloads).getByText(`Port ${port}:`).parentElement!.textContent;
+    expect(portLine(9080)).toMatch(
+      /^Port 9080: ?STRICT ?Service reviews:9080$/,
+    );
+    expect(portLine(9090)).toMatch(
+      /^Port 9090: ?PERMISSIVE ?\(differs from the workload\) ?Service reviews:9090$/,
+    );
     expect(
       screen.getByRole('link', { name: /Kiali traffic graph/ }),
     ).toHaveAttribute('href', cluster.links!.graph);
@@ -255,10 +256,12 @@ describe('EntityMeshContent', () => {
       screen.getByText('mirror to reviews-shadow.bookinfo (5%)'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('outlier detection.consecutive5xxErrors: 5'),
+      screen.getByText(
+        'Outlier detection: eject a host after 5 consecutive 5xx errors, check every 10s',
+      ),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('connection pool.tcp.maxConnections: 100'),
+      screen.getByText('Connection pool: at most 100 TCP connections'),
     ).toBeInTheDocument();
   });
 

@@ -16,7 +16,10 @@ import { ToolLinkList, WorkloadsTable } from './WorkloadsTable';
 function ReadinessCard(props: { posture: EntityPosture }) {
   const { readiness } = props.posture;
   return (
-    <InfoCard title="Readiness for STRICT">
+    <InfoCard
+      title="Readiness for STRICT"
+      titleTypographyProps={{ component: 'h2' }}
+    >
       <StageStatus stage={readiness.stage} />
       {readiness.blockers.length === 0 ? (
         <Typography variant="body2">
@@ -49,7 +52,7 @@ function ClusterSection(props: { cluster: EntityClusterPosture }) {
   return (
     <Grid container spacing={2}>
       <Grid item xs={12}>
-        <Typography variant="h5" component="h3">
+        <Typography variant="h5" component="h2">
           Cluster {cluster.cluster}
         </Typography>
         <Typography variant="body2" color="textSecondary">
@@ -77,7 +80,7 @@ function ClusterSection(props: { cluster: EntityClusterPosture }) {
         </Typography>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Workloads">
+        <InfoCard title="Workloads" titleTypographyProps={{ component: 'h3' }}>
           <WorkloadsTable
             workloads={cluster.workloads}
             services={cluster.services}
@@ -85,27 +88,42 @@ function ClusterSection(props: { cluster: EntityClusterPosture }) {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Traffic routes">
+        <InfoCard
+          title="Traffic routes"
+          titleTypographyProps={{ component: 'h3' }}
+        >
           <TrafficRoutes services={cluster.services} />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={6}>
-        <InfoCard title="Who may call it">
+      <Grid item xs={12}>
+        <InfoCard
+          title="Who may call it"
+          titleTypographyProps={{ component: 'h3' }}
+        >
           <AuthorizationPolicies policies={cluster.authorizationPolicies} />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={6}>
-        <InfoCard title="Observed callers">
+      <Grid item xs={12}>
+        <InfoCard
+          title="Observed callers"
+          titleTypographyProps={{ component: 'h3' }}
+        >
           <ObservedCallers traffic={cluster.telemetry} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title={`Findings (${cluster.findings.length})`}>
+        <InfoCard
+          title={`Findings (${cluster.findings.length})`}
+          titleTypographyProps={{ component: 'h3' }}
+        >
           <FindingsList findings={cluster.findings} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Istio objects">
+        <InfoCard
+          title="Istio objects"
+          titleTypographyProps={{ component: 'h3' }}
+        >
           <ObjectYaml posture={cluster} />
         </InfoCard>
       </Grid>

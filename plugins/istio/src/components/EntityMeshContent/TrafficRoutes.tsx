@@ -58,7 +58,7 @@ function describeCondition(field: string, value: any): string {
     const op = MATCH_OPERATORS.find(o => value[o] !== undefined);
     if (op) return `${field} ${op} "${value[op]}"`;
   }
-  return `${field} = ${JSON.stringify(value)}`;
+  return `${field} ${readable(value)}`;
 }
 
 /** One HTTP/TCP/TLS match as readable conditions, e.g. `header end-user exact "jason"`. */
@@ -73,7 +73,7 @@ export function describeMatch(match: any): string[] {
         parts.push(describeCondition(`${label} ${name}`, cond));
       }
     } else {
-      parts.push(describeCondition(key, value));
+      parts.push(describeCondition(words(key), value));
     }
   }
   return parts;
@@ -92,14 +92,75 @@ export function routeWeights(destinations: RouteDestination[]): number[] {
   return destinations.map(d => d.weight ?? 0);
 }
 
-function flatten(value: any, prefix = ''): string[] {
+// How people read a DestinationRule's policy fields (paths below the
+// section); `{}` is where the value goes.
+const POLICY_FIELD_TEXT: Record<string, string> = {
+  'tcp.maxConnections': 'at most {} TCP connections',
+  'tcp.connectTimeout': 'connect timeout {}',
+  'tcp.tcpKeepalive.time': 'keepalive after {} idle',
+  'tcp.tcpKeepalive.interval': 'keepalive probe every {}',
+  'tcp.tcpKeepalive.probes': '{} keepalive probes',
+  'http.http1MaxPendingRequests': 'at most {} pending HTTP/1.1 requests',
+  'http.http2MaxRequests': 'at most {} concurrent HTTP/2 requests',
+  'http.maxRequestsPerConnection': 'at most {} requests per connection',
+  'http.maxRetries': 'at most {} concurrent retries',
+  'http.idleTimeout': 'idle timeout {}',
+  'http.h2UpgradePolicy': 'HTTP/2 upgrade {}',
+  consecutive5xxErrors: 'eject a host after {} consecutive 5xx errors',
+  consecutiveGatewayErrors: 'eject a host after {} consecutive gateway errors',
+  consecutiveLocalOriginFailures:
+    'eject a host after {} consecutive local failures',
+  interval: 'check every {}',
+  baseEjectionTime: 'eject for at least {}',
+  maxEjectionPercent: 'eject at most {}% of hosts',
+  minHealthPercent: 'only while at least {}% of hosts are healthy',
+  simple: '{}',
+  'consistentHash.httpHeaderName': 'sticky sessions on header {}',
+  'consistentHash.httpCookie.name': 'sticky sessions on cookie {}',
+  'consistentHash.useSourceIp': 'sticky sessions on source IP: {}',
+  'consistentHash.httpQueryParameterName':
+    'sticky sessions on query parameter {}',
+};
+
+/** `maxRequests` -> `max requests`, `tcp.connectTimeout` -> `tcp connect timeout`. */
+function words(path: string): string {
+  return path
+    .split('.')
+    .map(p => p.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase())
+    .join(' ');
+}
+
+/** A value as text: no JSON quotes, maps as `key=value`. */
+function readable(value: unknown): string {
+  if (Array.isArray(value)) return value.map(readable).join(', ');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (value && typeof value === 'object') {
+    return Object.entries(value)
+      .map(([k, v]) =>
+        v && typeof v === 'object'
+          ? `${k} ${readable(v)}`
+          : `${k}=${readable(v)}`,
+      )
+      .join(', ');
+  }
+  return String(value);
+}
+
+function policyFields(value: unknown, path = ''): string[] {
   if (value === null || value === undefined) return [];
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return [`${prefix}: ${JSON.stringify(value)}`];
+    const text = POLICY_FIELD_TEXT[path] ?? `${words(path)} {}`;
+    return [text.replace('{}', readable(value))];
   }
   return Object.entries(value).flatMap(([k, v]) =>
-    flatten(v, prefix ? `${prefix}.${k}` : k),
+    policyFields(v, path ? `${path}.${k}` : k),
   );
+}
+
+/** One policy section as a sentence, e.g. `Outlier detection: check every 10s, ...`. */
+function policyLine(title: string, section: unknown): string[] {
+  const fields = policyFields(section);
+  return fields.length ? [`${title}: ${fields.join(', ')}`] : [];
 }
 
 function RuleView(props: { rule: RouteRule }) {
@@ -113,7 +174,11 @@ function RuleView(props: { rule: RouteRule }) {
     features.push(
       `retries ${rule.retries.attempts ?? '?'}${
         rule.retries.perTryTimeout ? ` × ${rule.retries.perTryTimeout}` : ''
-      }${rule.retries.retryOn ? ` on ${rule.retries.retryOn}` : ''}`,
+      }${
+        rule.retries.retryOn
+          ? ` on ${rule.retries.retryOn.split(',').join(', ')}`
+          : ''
+      }`,
     );
   }
   const delay = rule.fault?.delay;
@@ -139,8 +204,8 @@ function RuleView(props: { rule: RouteRule }) {
       }%)`,
     );
   }
-  if (rule.redirect) features.push(`redirect ${JSON.stringify(rule.redirect)}`);
-  if (rule.rewrite) features.push(`rewrite ${JSON.stringify(rule.rewrite)}`);
+  if (rule.redirect) features.push(`redirect: ${readable(rule.redirect)}`);
+  if (rule.rewrite) features.push(`rewrite: ${readable(rule.rewrite)}`);
 
   return (
     <Paper variant="outlined" className={classes.rule}>
@@ -199,13 +264,13 @@ function VirtualServiceBlock(props: { vs: VirtualServiceView }) {
   );
 }
 
-/** Circuit breaking and load balancing of a DestinationRule, in one line each. */
+/** Client TLS, circuit breaking and load balancing of a DestinationRule, one line per section. */
 export function destinationRulePolicies(dr: DestinationRuleView): string[] {
   return [
-    ...(dr.tls?.mode ? [`client TLS ${dr.tls.mode}`] : []),
-    ...flatten(dr.connectionPool, 'connection pool'),
-    ...flatten(dr.outlierDetection, 'outlier detection'),
-    ...flatten(dr.loadBalancer, 'load balancer'),
+    ...(dr.tls?.mode ? [`Client TLS: ${dr.tls.mode}`] : []),
+    ...policyLine('Connection pool', dr.connectionPool),
+    ...policyLine('Outlier detection', dr.outlierDetection),
+    ...policyLine('Load balancing', dr.loadBalancer),
   ];
 }
 

@@ -5,6 +5,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { EntityWorkload, ServicePosture, ToolLinks } from '../../api/types';
 import { DataplaneStatus, MtlsModeName, MtlsModeStatus } from '../meshStatus';
 
@@ -84,11 +85,18 @@ export function ToolLinkList(props: { links?: ToolLinks; label?: string }) {
   );
 }
 
+const useStyles = makeStyles(theme => ({
+  port: { whiteSpace: 'nowrap', marginBottom: theme.spacing(0.5) },
+  nowrap: { whiteSpace: 'nowrap' },
+  workload: { minWidth: '10rem', overflowWrap: 'anywhere' },
+}));
+
 /** Per workload: how its pods join the mesh and the mTLS of each port. */
 export function WorkloadsTable(props: {
   workloads: EntityWorkload[];
   services: ServicePosture[];
 }) {
+  const classes = useStyles();
   return (
     <Table size="small" aria-label="Workloads and mTLS per port">
       <TableHead>
@@ -108,13 +116,13 @@ export function WorkloadsTable(props: {
           const label = `${w.namespace}/${w.name}`;
           return (
             <TableRow key={`${w.kind}/${label}`}>
-              <TableCell>
+              <TableCell className={classes.workload}>
                 <Typography variant="body2">{label}</Typography>
                 <Typography variant="caption" color="textSecondary">
                   {w.kind}
                 </Typography>
               </TableCell>
-              <TableCell>
+              <TableCell className={classes.nowrap}>
                 <DataplaneStatus workload={w} />
               </TableCell>
               <TableCell>
@@ -156,14 +164,25 @@ export function WorkloadsTable(props: {
                 {ports.length === 0
                   ? '-'
                   : ports.map(p => (
-                      <div key={p.port}>
+                      <div key={p.port} className={classes.port}>
                         <Typography variant="body2" component="span">
-                          port {p.port}
-                          {p.via.length ? ` (${p.via.join(', ')})` : ''}:{' '}
-                        </Typography>
+                          Port {p.port}:
+                        </Typography>{' '}
                         <MtlsModeStatus mode={p.mode} />
                         {p.differs && (
-                          <Typography variant="caption"> differs</Typography>
+                          <Typography variant="body2" component="span">
+                            {' '}
+                            (differs from the workload)
+                          </Typography>
+                        )}
+                        {p.via.length > 0 && (
+                          <Typography
+                            variant="caption"
+                            color="textSecondary"
+                            display="block"
+                          >
+                            Service {p.via.join(', ')}
+                          </Typography>
                         )}
                       </div>
                     ))}

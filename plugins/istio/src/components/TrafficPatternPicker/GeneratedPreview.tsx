@@ -44,14 +44,15 @@ export function previewOf(
     previewInput(target, pattern),
   );
   if (!objects.length)
-    return { problems, yaml: '', findings: [], unverified: 0 };
+    return { problems, yaml: '', findings: [], unverified: [] };
   const yaml = objects.map(o => stringify(o)).join('---\n');
   const check = checkGeneratedObjects(objects, context);
+  const unverified = new Set(check.unverified);
   return {
     problems,
     yaml,
-    findings: check.findings,
-    unverified: check.unverified.length,
+    findings: check.findings.filter(f => !unverified.has(f)),
+    unverified: check.unverified,
   };
 }
 
@@ -71,7 +72,7 @@ export function GeneratedPreview(props: {
     <section aria-label="Preview">
       <Typography
         variant="subtitle1"
-        component="h3"
+        component="h4"
         className={classes.heading}
       >
         Generated YAML
@@ -94,7 +95,9 @@ export function GeneratedPreview(props: {
       )}
       {preview.yaml && (
         <Box className={classes.yaml}>
-          <pre aria-label="Generated YAML" tabIndex={0}>
+          {/* A scrolling region must be reachable with the keyboard. */}
+          {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
+          <pre aria-label="Generated YAML" role="region" tabIndex={0}>
             {preview.yaml}
           </pre>
           <CopyTextButton
@@ -107,21 +110,29 @@ export function GeneratedPreview(props: {
         <>
           <Typography
             variant="subtitle1"
-            component="h3"
+            component="h4"
             className={classes.heading}
           >
             Findings of the engine
           </Typography>
-          {preview.unverified > 0 && (
-            <Typography variant="body2" paragraph>
-              {preview.unverified === 1
-                ? 'One Error finding says'
-                : `${preview.unverified} Error findings say`}{' '}
-              that a referenced object was not among the objects loaded here;
-              the task checks it again before writing.
-            </Typography>
-          )}
           <FindingsList findings={preview.findings} />
+          {preview.unverified.length > 0 && (
+            <>
+              <Typography
+                variant="subtitle1"
+                component="h4"
+                className={classes.heading}
+              >
+                Not confirmed here ({preview.unverified.length})
+              </Typography>
+              <Typography variant="body2" paragraph>
+                These findings only say that a referenced object (a Service,
+                pods, a gateway) was not among the objects loaded here. Check
+                them against the cluster before merging.
+              </Typography>
+              <FindingsList findings={preview.unverified} />
+            </>
+          )}
         </>
       )}
     </section>

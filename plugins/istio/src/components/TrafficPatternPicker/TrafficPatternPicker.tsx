@@ -64,12 +64,9 @@ function WeightSliders(props: {
     <FormControl component="fieldset" fullWidth className={classes.section}>
       <FormLabel component="legend">Share of {unit} per version</FormLabel>
       {routes.map((route, index) => {
-        const id = `weight-${route.subset}`;
         return (
           <div className={classes.sliderRow} key={route.subset}>
-            <Typography variant="body2" id={id}>
-              {route.subset}
-            </Typography>
+            <Typography variant="body2">{route.subset}</Typography>
             <Slider
               value={route.weight}
               min={0}
@@ -104,6 +101,7 @@ function WeightSliders(props: {
 }
 
 function VersionSelect(props: {
+  id: string;
   label: string;
   value: string;
   versions: string[];
@@ -113,6 +111,7 @@ function VersionSelect(props: {
   return (
     <TextField
       select
+      id={props.id}
       label={props.label}
       value={props.versions.includes(props.value) ? props.value : ''}
       onChange={e => props.onChange(e.target.value)}
@@ -129,13 +128,14 @@ function VersionSelect(props: {
 }
 
 function PatternFields(props: {
+  id: string;
   pattern: TrafficPattern;
   versions: string[];
   onChange: (pattern: TrafficPattern) => void;
   disabled?: boolean;
 }) {
   const classes = useStyles();
-  const { pattern, versions, onChange, disabled } = props;
+  const { id, pattern, versions, onChange, disabled } = props;
   const routes = weightedRoutes(pattern);
   if (routes) {
     return (
@@ -153,6 +153,7 @@ function PatternFields(props: {
       return (
         <div className={classes.fields}>
           <VersionSelect
+            id={`${id}-active`}
             label="Version receiving all traffic"
             value={pattern.active}
             versions={versions}
@@ -183,6 +184,7 @@ function PatternFields(props: {
       return (
         <div className={classes.fields}>
           <TextField
+            id={`${id}-header`}
             label="Header"
             value={header.name}
             disabled={disabled}
@@ -190,6 +192,7 @@ function PatternFields(props: {
           />
           <TextField
             select
+            id={`${id}-match`}
             label="Match"
             value={header.match}
             disabled={disabled}
@@ -205,12 +208,14 @@ function PatternFields(props: {
             ))}
           </TextField>
           <TextField
+            id={`${id}-value`}
             label="Value"
             value={header.value}
             disabled={disabled}
             onChange={e => setHeader({ value: e.target.value })}
           />
           <VersionSelect
+            id={`${id}-rule-subset`}
             label="Matching requests go to"
             value={rule.subset}
             versions={versions}
@@ -218,6 +223,7 @@ function PatternFields(props: {
             onChange={subset => setRule({ subset })}
           />
           <VersionSelect
+            id={`${id}-default-subset`}
             label="Other requests go to"
             value={pattern.defaultSubset}
             versions={versions}
@@ -232,6 +238,7 @@ function PatternFields(props: {
         <>
           <div className={classes.fields}>
             <VersionSelect
+              id={`${id}-subset`}
               label="Version that answers"
               value={pattern.subset}
               versions={versions}
@@ -239,6 +246,7 @@ function PatternFields(props: {
               onChange={subset => onChange({ ...pattern, subset })}
             />
             <VersionSelect
+              id={`${id}-mirror-subset`}
               label="Version receiving the copies"
               value={pattern.mirrorSubset}
               versions={versions}
@@ -247,7 +255,7 @@ function PatternFields(props: {
             />
           </div>
           <FormControl fullWidth className={classes.section}>
-            <FormLabel id="mirror-percentage">
+            <FormLabel id={`${id}-percentage`}>
               Share of requests copied: {pattern.percentage}%
             </FormLabel>
             <Slider
@@ -256,7 +264,7 @@ function PatternFields(props: {
               max={100}
               step={1}
               disabled={disabled}
-              aria-labelledby="mirror-percentage"
+              aria-labelledby={`${id}-percentage`}
               getAriaValueText={v => `${v}%`}
               onChange={(_, value) =>
                 onChange({ ...pattern, percentage: value as number })
@@ -323,7 +331,7 @@ export function TrafficPatternPicker(
   props: FieldExtensionComponentProps<TrafficPattern>,
 ) {
   const { formData, onChange, formContext, schema, disabled } = props;
-  const allData = formContext?.formData ?? {};
+  const allData = formContext?.formData;
   const target = useMemo(() => patternTarget(allData), [allData]);
   const { versions } = target;
   const enoughVersions = versions.length >= 2;
@@ -343,7 +351,7 @@ export function TrafficPatternPicker(
     }
   }, [stale, versionsKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const context = useLiveContext(allData.entity, target);
+  const context = useLiveContext(allData?.entity, target);
   const pattern = isPattern(formData) ? formData : undefined;
 
   return (
@@ -353,9 +361,12 @@ export function TrafficPatternPicker(
       required={props.required}
       error={!!props.rawErrors?.length}
     >
-      <Typography variant="h6" component="h2">
+      <Typography variant="h6" component="h3">
         {schema?.title ?? 'Traffic pattern'}
       </Typography>
+      {schema?.description && (
+        <FormHelperText>{schema.description}</FormHelperText>
+      )}
       {!enoughVersions && (
         <FormHelperText>
           Give a stable and a new version on the first step to route between
@@ -385,6 +396,7 @@ export function TrafficPatternPicker(
       {pattern && (
         <>
           <PatternFields
+            id={props.idSchema?.$id ?? 'pattern'}
             pattern={pattern}
             versions={versions}
             disabled={disabled}

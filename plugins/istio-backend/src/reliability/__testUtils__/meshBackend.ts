@@ -13,7 +13,7 @@ import {
   startKubeTestServer,
 } from '@meshportal/kube-test-server';
 import request from 'supertest';
-import { istioPlugin } from '../plugin';
+import { istioPlugin } from '../../plugin';
 
 /*
  * Shared by the reliability tests: the real istio plugin in a test backend,
