@@ -14,10 +14,4 @@ export { SnapshotFileSource } from './clusters/SnapshotFileSource';
 export { parseLabelSelector, labelsMatch } from './posture/labelSelector';
 export type { LabelRequirement } from './posture/labelSelector';
 export type * from './posture/MeshPostureService';
-export type * from './posture/readiness';
 export type * from './adoption/AdoptionService';
-export type { ToolLinks } from './links/links';
-export type {
-  InboundCaller,
-  InboundTraffic,
-} from './telemetry/TelemetryService';

@@ -15,3 +15,4 @@ export * from './posture';
 export * from './analyzers/mesh';
 export * from './traffic';
 export * from './analyzers/istioctl';
+export * from './api';

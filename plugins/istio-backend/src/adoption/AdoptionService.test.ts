@@ -3,19 +3,15 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { join } from 'node:path';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AdoptionReport,
+  InboundTraffic,
+} from '@meshportal/plugin-istio-common';
 import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
 import { ClusterSource } from '../clusters/types';
 import { MeshPostureService } from '../posture/MeshPostureService';
-import {
-  InboundTraffic,
-  TelemetryService,
-} from '../telemetry/TelemetryService';
-import {
-  AdoptionReport,
-  AdoptionService,
-  UNMAPPED,
-  countAdoption,
-} from './AdoptionService';
+import { TelemetryService } from '../telemetry/TelemetryService';
+import { AdoptionService, UNMAPPED, countAdoption } from './AdoptionService';
 
 const logger = mockServices.logger.mock();
 const FIXTURE = join(__dirname, '../__fixtures__/demo');

@@ -10,7 +10,14 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  AdoptionCounts,
+  AdoptionFilters,
+  AdoptionReport,
+  EntityAdoption,
   Finding,
+  InboundCaller,
+  InboundTraffic,
+  NamespaceAdoption,
   Severity,
   WorkloadPosture,
 } from '@meshportal/plugin-istio-common';
@@ -27,93 +34,8 @@ import {
   ClusterReport,
   MeshPostureService,
 } from '../posture/MeshPostureService';
-import {
-  Blocker,
-  ReadinessException,
-  ReadinessStage,
-  assessReadiness,
-  isConflictFinding,
-} from '../posture/readiness';
-import { ToolLinks } from '../links/links';
-import {
-  InboundCaller,
-  InboundTraffic,
-  TelemetryService,
-} from '../telemetry/TelemetryService';
-
-/** @public */
-export interface AdoptionFilters {
-  owner?: string;
-  system?: string;
-  cluster?: string;
-}
-
-/** Workload counts and their shares (percent, one decimal). @public */
-export interface AdoptionCounts {
-  workloads: number;
-  enrolled: number;
-  strict: number;
-  permissive: number;
-  disable: number;
-  notInMesh: number;
-  percent: {
-    enrolled: number;
-    strict: number;
-    permissive: number;
-    disable: number;
-    notInMesh: number;
-  };
-}
-
-/** @public */
-export interface NamespaceAdoption {
-  cluster: string;
-  namespace: string;
-  counts: AdoptionCounts;
-  /** The namespace's wave stage toward STRICT. */
-  stage: ReadinessStage;
-  /**
-   * What breaks, or stays unprotected, if the namespace moves to STRICT now:
-   * pods without a proxy, plaintext and out-of-mesh callers per workload,
-   * and mTLS conflict findings.
-   */
-  blockers: Blocker[];
-  /** Workloads or ports kept plaintext on purpose (they stay so under STRICT). */
-  exceptions: ReadinessException[];
-  /** Plaintext callers could not be read: "no blocker" means none known. */
-  telemetryUnknown: boolean;
-  links: ToolLinks;
-}
-
-/** @public */
-export interface EntityAdoption {
-  entityRef: string;
-  owner?: string;
-  system?: string;
-  stage: ReadinessStage;
-  counts: AdoptionCounts;
-}
-
-/** @public */
-export interface AdoptionReport {
-  generatedAt: string;
-  filters: AdoptionFilters;
-  totals: AdoptionCounts;
-  byOwner: Array<{ owner: string; counts: AdoptionCounts }>;
-  bySystem: Array<{ system: string; counts: AdoptionCounts }>;
-  byNamespace: NamespaceAdoption[];
-  entities: EntityAdoption[];
-  topFindings: Array<{
-    code: string;
-    name: string;
-    severity: Severity;
-    count: number;
-  }>;
-  /** Entities whose selector annotation cannot be parsed. */
-  unmappedEntities: Array<{ entityRef: string; error: string }>;
-  /** Clusters whose traffic could not be read (plaintext callers unknown). */
-  telemetryUnavailable: string[];
-}
+import { assessReadiness, isConflictFinding } from '../posture/readiness';
+import { TelemetryService } from '../telemetry/TelemetryService';
 
 /** Stands in for the owner or system of workloads no entity claims. @public */
 export const UNMAPPED = '(no catalog entity)';

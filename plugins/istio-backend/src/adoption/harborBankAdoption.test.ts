@@ -7,7 +7,8 @@ import { parseAllDocuments } from 'yaml';
 import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
 import { MeshPostureService } from '../posture/MeshPostureService';
 import { TelemetryService } from '../telemetry/TelemetryService';
-import { AdoptionReport, AdoptionService } from './AdoptionService';
+import { AdoptionReport } from '@meshportal/plugin-istio-common';
+import { AdoptionService } from './AdoptionService';
 
 /*
  * The demo bank of the repository (examples/mesh/harbor-bank and its

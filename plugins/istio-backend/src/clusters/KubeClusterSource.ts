@@ -1,13 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KubeObject } from '@meshportal/plugin-istio-common';
-import { IstioClusterConfig } from './config';
-import { KubeApi, KubeApiError } from './KubeApi';
 import {
-  ClusterSource,
   ClusterSyncStatus,
   KindStatus,
-  SourcedObject,
-} from './types';
+  KubeObject,
+} from '@meshportal/plugin-istio-common';
+import { IstioClusterConfig } from './config';
+import { KubeApi, KubeApiError } from './KubeApi';
+import { ClusterSource, SourcedObject } from './types';
 import { WATCHED_KINDS, WatchedKind } from './watchedKinds';
 
 /** Tuning knobs; the defaults suit production, tests shorten them. @public */

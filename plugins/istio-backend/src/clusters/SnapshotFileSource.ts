@@ -3,12 +3,8 @@ import { FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import {
-  ClusterSource,
-  ClusterSyncStatus,
-  KindStatus,
-  SourcedObject,
-} from './types';
+import { ClusterSyncStatus, KindStatus } from '@meshportal/plugin-istio-common';
+import { ClusterSource, SourcedObject } from './types';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 

@@ -3,11 +3,8 @@ import {
   mockCredentials,
   mockServices,
 } from '@backstage/backend-test-utils';
-import {
-  AdoptionReport,
-  AdoptionService,
-  countAdoption,
-} from '../adoption/AdoptionService';
+import { AdoptionReport } from '@meshportal/plugin-istio-common';
+import { AdoptionService, countAdoption } from '../adoption/AdoptionService';
 import { AdoptionHistory } from './AdoptionHistory';
 import { HistoryStore } from './HistoryStore';
 

@@ -2,15 +2,12 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { AdoptionReport, AdoptionService } from '../adoption/AdoptionService';
+import {
+  AdoptionHistoryPeriod,
+  AdoptionReport,
+} from '@meshportal/plugin-istio-common';
+import { AdoptionService } from '../adoption/AdoptionService';
 import { HistoryRow, HistoryStore, periodStart } from './HistoryStore';
-
-/** One point of the adoption history. @public */
-export interface HistoryPoint {
-  periodStart: string;
-  totals?: unknown;
-  namespaces: Array<{ subject: string; stage?: string; data: unknown }>;
-}
 
 /** Turns an adoption report into the rows of one period. @public */
 export function historyRows(
@@ -86,7 +83,7 @@ export class AdoptionHistory {
     from: string,
     to: string,
     entityRef?: string,
-  ): Promise<HistoryPoint[]> {
+  ): Promise<AdoptionHistoryPeriod[]> {
     const { store } = this.options;
     const rows = entityRef
       ? await store.read({ from, to, scope: 'entity', subject: entityRef })
@@ -94,7 +91,7 @@ export class AdoptionHistory {
           ...(await store.read({ from, to, scope: 'mesh' })),
           ...(await store.read({ from, to, scope: 'namespace' })),
         ];
-    const points = new Map<string, HistoryPoint>();
+    const points = new Map<string, AdoptionHistoryPeriod>();
     for (const row of rows) {
       const point = points.get(row.periodStart) ?? {
         periodStart: row.periodStart,

@@ -1,11 +1,5 @@
+import { ToolLinks } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from '../clusters/config';
-
-/** Links to the observability tools for one object. @public */
-export interface ToolLinks {
-  kiali?: string;
-  grafana?: string;
-  tracing?: string;
-}
 
 /** Grafana's "Istio Mesh Dashboard", which ships with a fixed uid. */
 const MESH_DASHBOARD_UID = '1a9a8ea49444aae205c7737573e894f9';

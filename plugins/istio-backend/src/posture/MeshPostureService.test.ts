@@ -8,11 +8,8 @@ import {
 } from '@meshportal/kube-test-server';
 import { KubeClusterSource } from '../clusters/KubeClusterSource';
 import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
-import {
-  ClusterSource,
-  ClusterSyncStatus,
-  SourcedObject,
-} from '../clusters/types';
+import { ClusterSyncStatus } from '@meshportal/plugin-istio-common';
+import { ClusterSource, SourcedObject } from '../clusters/types';
 import { PrometheusClient } from '../telemetry/PrometheusClient';
 import { TelemetryService } from '../telemetry/TelemetryService';
 import { MeshPostureService } from './MeshPostureService';

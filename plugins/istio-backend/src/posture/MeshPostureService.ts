@@ -1,11 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  ClientTlsEntry,
-  Finding,
+  AuthorizationPolicyView,
+  ClusterStatusView,
+  ClusterSyncStatus,
+  EntityClusterPosture,
+  EntityPosture,
+  InboundTraffic,
   MeshReport,
   MeshSnapshot,
-  ServicePort,
+  ServicePosture,
   SnapshotProblem,
   WorkloadPosture,
   analyzeSnapshot,
@@ -13,22 +17,16 @@ import {
   selectorMatches,
 } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from '../clusters/config';
-import { ClusterSource, ClusterSyncStatus } from '../clusters/types';
-import { LinkBuilder, ToolLinks } from '../links/links';
+import { ClusterSource } from '../clusters/types';
+import { LinkBuilder } from '../links/links';
 import {
-  InboundTraffic,
   TelemetryService,
   callersBySource,
 } from '../telemetry/TelemetryService';
 import { ClusterIndex, refKey } from './ClusterIndex';
 import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
-import { Readiness, assessReadiness, leastAdvanced } from './readiness';
-import {
-  AuthorizationPolicyView,
-  DestinationRuleView,
-  VirtualServiceView,
-  policiesSelecting,
-} from './serviceTraffic';
+import { assessReadiness, leastAdvanced } from './readiness';
+import { policiesSelecting } from './serviceTraffic';
 
 /** The engine's view of one cluster, recomputed when its objects change. @public */
 export interface ClusterReport {
@@ -40,58 +38,6 @@ export interface ClusterReport {
   objectCount: number;
   /** Lookups over this report, built with it. */
   index: ClusterIndex;
-}
-
-/** @public */
-export interface ServicePosture {
-  namespace: string;
-  name: string;
-  ports: ServicePort[];
-  selector?: Record<string, string>;
-  virtualServices: VirtualServiceView[];
-  destinationRules: DestinationRuleView[];
-  /** What clients send to this service (DestinationRule or auto mTLS). */
-  clientTls: ClientTlsEntry[];
-  links: ToolLinks;
-}
-
-/** @public */
-export interface EntityClusterPosture {
-  cluster: string;
-  generatedAt: string;
-  ageSeconds: number;
-  /** The cluster's cache is degraded (a kind failing or still syncing). */
-  stale: boolean;
-  workloads: Array<WorkloadPosture & { links: ToolLinks }>;
-  services: ServicePosture[];
-  authorizationPolicies: AuthorizationPolicyView[];
-  findings: Finding[];
-  telemetry: InboundTraffic;
-  readiness: Readiness;
-  links: { namespaces: Record<string, ToolLinks>; graph?: string };
-}
-
-/** Everything the entity page shows. @public */
-export interface EntityPosture {
-  entityRef: string;
-  selector: { labelSelector: string; namespace?: string; cluster?: string };
-  generatedAt: string;
-  ageSeconds: number;
-  stale: boolean;
-  readiness: Readiness;
-  clusters: EntityClusterPosture[];
-  /** Clusters whose first sync has not finished: the entity may have objects there. */
-  pendingClusters: string[];
-}
-
-/** Sync state of one cluster, as GET /v1/clusters returns it (no credentials). @public */
-export interface ClusterStatusView extends ClusterSyncStatus {
-  computedAt?: string;
-  objectCount: number;
-  workloadCount: number;
-  findingCount: number;
-  problemCount: number;
-  telemetryConfigured: boolean;
 }
 
 const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);

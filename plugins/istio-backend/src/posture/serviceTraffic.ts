@@ -1,9 +1,13 @@
 import {
+  AuthorizationPolicyView,
   DestinationRuleSpec,
-  HttpRoute,
+  DestinationRuleView,
   MeshResource,
   MeshSnapshot,
+  RouteDestination,
+  RouteRule,
   VirtualServiceSpec,
+  VirtualServiceView,
   selectorMatches,
 } from '@meshportal/plugin-istio-common';
 
@@ -26,65 +30,6 @@ export function hostCovers(host: string, fqdn: string): boolean {
   if (host === '*') return true;
   if (host.startsWith('*.')) return fqdn.endsWith(host.slice(1));
   return host === fqdn;
-}
-
-/** One destination of a route, weight included. @public */
-export interface RouteDestination {
-  host: string;
-  subset?: string;
-  port?: number;
-  weight?: number;
-}
-
-/** One HTTP, TCP or TLS rule of a VirtualService, as teams read it. @public */
-export interface RouteRule {
-  protocol: 'http' | 'tcp' | 'tls';
-  name?: string;
-  match?: any[];
-  destinations: RouteDestination[];
-  timeout?: string;
-  retries?: HttpRoute['retries'];
-  fault?: HttpRoute['fault'];
-  mirrors?: Array<{ host: string; subset?: string; percentage?: number }>;
-  redirect?: any;
-  rewrite?: any;
-}
-
-/** @public */
-export interface VirtualServiceView {
-  namespace: string;
-  name: string;
-  hosts: string[];
-  gateways: string[];
-  rules: RouteRule[];
-}
-
-/** @public */
-export interface DestinationRuleView {
-  namespace: string;
-  name: string;
-  host: string;
-  tls?: any;
-  connectionPool?: any;
-  outlierDetection?: any;
-  loadBalancer?: any;
-  portLevelSettings?: any[];
-  subsets: Array<{
-    name: string;
-    labels?: Record<string, string>;
-    trafficPolicy?: any;
-  }>;
-}
-
-/** @public */
-export interface AuthorizationPolicyView {
-  namespace: string;
-  name: string;
-  action: string;
-  /** `mesh` (root namespace, no selector), `namespace` or `workload`. */
-  scope: 'mesh' | 'namespace' | 'workload';
-  selector?: Record<string, string>;
-  rules: any[];
 }
 
 function destinationOf(d: any, ns: string): RouteDestination {

@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { AdoptionReport, AdoptionService } from '../adoption/AdoptionService';
+import { AdoptionReport } from '@meshportal/plugin-istio-common';
+import { AdoptionService } from '../adoption/AdoptionService';
 import { AdoptionHistory } from '../history/AdoptionHistory';
 import { HistoryStore } from '../history/HistoryStore';
 

@@ -6,7 +6,11 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { istioAdoptionReadPermission } from '@meshportal/plugin-istio-common';
+import {
+  AdoptionHistoryResponse,
+  ClusterStatusResponse,
+  istioAdoptionReadPermission,
+} from '@meshportal/plugin-istio-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { AdoptionService } from '../adoption/AdoptionService';
@@ -74,7 +78,9 @@ export async function createRouter(
 
   router.get('/v1/clusters', async (req, res) => {
     await httpAuth.credentials(req);
-    res.json({ clusters: posture.clusterStatuses() });
+    res.json({
+      clusters: posture.clusterStatuses(),
+    } satisfies ClusterStatusResponse);
   });
 
   router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
@@ -123,7 +129,7 @@ export async function createRouter(
       }
     }
     if (!history) {
-      res.json({ from, to, points: [] });
+      res.json({ from, to, points: [] } satisfies AdoptionHistoryResponse);
       return;
     }
     res.json({
@@ -131,7 +137,7 @@ export async function createRouter(
       to,
       periodMs: history.periodMs,
       points: await history.series(from, to, entity),
-    });
+    } satisfies AdoptionHistoryResponse);
   });
 
   return router;

@@ -1,46 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  CallerSource,
+  InboundCaller,
+  InboundTraffic,
+} from '@meshportal/plugin-istio-common';
+import {
   PrometheusClient,
   PrometheusSample,
   promString,
 } from './PrometheusClient';
-
-/** Traffic one server-side workload received from one caller. @public */
-export interface InboundCaller {
-  destinationNamespace: string;
-  destinationWorkload: string;
-  /** `unknown` when the caller is outside the mesh. */
-  sourceNamespace: string;
-  sourceWorkload: string;
-  /** `mutual_tls` or `none` (plaintext), as the destination reported it. */
-  securityPolicy: string;
-  /** Requests over the window (HTTP and gRPC). */
-  requests: number;
-  /** TCP connections opened over the window. */
-  tcpConnections: number;
-}
-
-/** Everything one source workload sent, and how much of it was mTLS. @public */
-export interface CallerSource {
-  /** `unknown` when the caller is outside the mesh. */
-  sourceNamespace: string;
-  sourceWorkload: string;
-  requests: number;
-  tcpConnections: number;
-  /** Share (0 to 1) of requests and connections sent over mutual TLS. */
-  mtlsShare: number;
-}
-
-/** Observed traffic, or why there is none. @public */
-export interface InboundTraffic {
-  available: boolean;
-  window: string;
-  /** Why telemetry is unavailable (no Prometheus configured, query failed). */
-  reason?: string;
-  callers: InboundCaller[];
-  /** The callers summed per source workload, busiest first. */
-  sources: CallerSource[];
-}
 
 const GROUP_BY =
   'destination_workload_namespace, destination_workload, source_workload_namespace, source_workload, connection_security_policy';

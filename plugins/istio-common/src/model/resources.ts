@@ -205,8 +205,17 @@ export interface HttpRoute {
   timeout?: string;
   retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string };
   fault?: {
-    delay?: { percentage?: { value?: number }; fixedDelay?: string };
-    abort?: { percentage?: { value?: number }; httpStatus?: number };
+    delay?: {
+      percentage?: { value?: number };
+      /** Deprecated by Istio for `percentage`, still accepted. */
+      percent?: number;
+      fixedDelay?: string;
+    };
+    abort?: {
+      percentage?: { value?: number };
+      httpStatus?: number;
+      grpcStatus?: string;
+    };
   };
   mirror?: Destination;
   mirrorPercentage?: { value?: number };

@@ -1,11 +1,11 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   AdoptionFilters,
-  AdoptionHistoryPoint,
   AdoptionReport,
   ClusterStatusView,
   EntityPosture,
-} from './types';
+} from '@meshportal/plugin-istio-common';
+import { AdoptionHistoryPoint } from './types';
 
 /** The entity an API call is about. @public */
 export interface EntityName {

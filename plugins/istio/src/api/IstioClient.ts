@@ -3,13 +3,22 @@ import { ResponseError } from '@backstage/errors';
 import { EntityName, IstioApi } from './IstioApi';
 import {
   AdoptionFilters,
-  AdoptionHistoryPoint,
   AdoptionReport,
   ClusterStatusView,
   EntityPosture,
-} from './types';
+  Readiness,
+} from '@meshportal/plugin-istio-common';
+import { AdoptionHistoryPoint } from './types';
 
 const seg = encodeURIComponent;
+
+/** Stands in for a readiness the backend left out. */
+const NO_READINESS: Readiness = {
+  stage: 'not-enrolled',
+  blockers: [],
+  exceptions: [],
+  telemetryUnknown: false,
+};
 
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value)
@@ -97,9 +106,9 @@ export class IstioClient implements IstioApi {
         services: c.services ?? [],
         authorizationPolicies: c.authorizationPolicies ?? [],
         findings: c.findings ?? [],
-        readiness: c.readiness ?? { stage: 'not-enrolled', blockers: [] },
+        readiness: c.readiness ?? NO_READINESS,
       })),
-      readiness: posture.readiness ?? { stage: 'not-enrolled', blockers: [] },
+      readiness: posture.readiness ?? NO_READINESS,
       pendingClusters: posture.pendingClusters ?? [],
     };
   }

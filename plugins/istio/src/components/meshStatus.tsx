@@ -5,9 +5,13 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import { Severity, WorkloadPosture } from '@meshportal/plugin-istio-common';
+import {
+  Blocker,
+  ReadinessStage,
+  Severity,
+  WorkloadPosture,
+} from '@meshportal/plugin-istio-common';
 import { ReactNode } from 'react';
-import { Blocker, ReadinessStage } from '../api/types';
 
 // Every status is an icon (from core-components) and a word next to it, so
 // colour is never the only signal.

@@ -2,7 +2,10 @@ import { Entity } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { isIstioAvailable } from '../kubernetesAnnotations';
 import { istioApiRef } from '../api/IstioApi';
-import { ClusterStatusView, EntityPosture } from '../api/types';
+import {
+  ClusterStatusView,
+  EntityPosture,
+} from '@meshportal/plugin-istio-common';
 import { useAsyncValue } from './useAsyncValue';
 
 /** Istio's own kinds: when the API server has none of them, Istio is not installed. */

@@ -7,7 +7,7 @@ import {
   EntityClusterPosture,
   EntityPosture,
   EntityWorkload,
-} from '../api/types';
+} from '@meshportal/plugin-istio-common';
 
 export const annotatedEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -83,8 +83,13 @@ export function clusterPosture(
     ],
     authorizationPolicies: [],
     findings: [],
-    telemetry: { available: true, window: '1h', callers: [] },
-    readiness: { stage: 'strict', blockers: [], telemetryUnknown: false },
+    telemetry: { available: true, window: '1h', callers: [], sources: [] },
+    readiness: {
+      stage: 'strict',
+      blockers: [],
+      exceptions: [],
+      telemetryUnknown: false,
+    },
     links: { namespaces: {}, graph: undefined },
     ...overrides,
   };
@@ -103,6 +108,8 @@ export function posture(
     readiness: {
       stage: clusters[0]?.readiness.stage ?? 'not-enrolled',
       blockers: clusters.flatMap(c => c.readiness.blockers),
+      exceptions: clusters.flatMap(c => c.readiness.exceptions),
+      telemetryUnknown: clusters.some(c => c.readiness.telemetryUnknown),
     },
     clusters,
     pendingClusters: [],
@@ -155,6 +162,10 @@ export function adoptionReport(
         counts: counts(4, 4, 3),
         stage: 'strict',
         blockers: [],
+        exceptions: [],
+        telemetryUnknown: false,
+        // No observability tool configured for the cluster: no links.
+        links: {},
       },
       {
         cluster: 'prod-eu',
@@ -175,6 +186,9 @@ export function adoptionReport(
             callers: ['legacy/batch-job'],
           },
         ],
+        exceptions: [],
+        telemetryUnknown: false,
+        links: {},
       },
       {
         cluster: 'prod-eu',
@@ -182,6 +196,9 @@ export function adoptionReport(
         counts: counts(3, 0, 0),
         stage: 'not-enrolled',
         blockers: [],
+        exceptions: [],
+        telemetryUnknown: false,
+        links: {},
       },
     ],
     entities: [

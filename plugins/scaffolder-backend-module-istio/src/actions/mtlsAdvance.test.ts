@@ -2,6 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'fs';
 import { parseAllDocuments } from 'yaml';
+import { Blocker, ReadinessStage } from '@meshportal/plugin-istio-common';
 import {
   MeshReadinessService,
   NamespaceReadiness,
@@ -43,7 +44,7 @@ const read = (path: string) =>
   );
 
 const entry = (
-  stage: string,
+  stage: ReadinessStage,
   blockers: NamespaceReadiness['blockers'] = [],
   cluster = 'prod',
 ): NamespaceReadiness => ({
@@ -53,13 +54,13 @@ const entry = (
   blockers,
 });
 
-const plaintextCaller = {
+const plaintextCaller: Blocker = {
   type: 'plaintext-callers',
   workload: 'reviews',
   namespace: 'shop',
   callers: ['legacy/cron'],
 };
-const missingProxy = {
+const missingProxy: Blocker = {
   type: 'pods-without-proxy',
   workload: 'ratings',
   namespace: 'shop',

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import http from 'http';
 import { AddressInfo } from 'net';
+import { Blocker } from '@meshportal/plugin-istio-common';
 import {
   HttpMeshReadinessClient,
   describeBlocker,
@@ -145,11 +146,14 @@ describe('describeBlocker', () => {
       describeBlocker({
         type: 'conflict-finding',
         code: 'MESH001',
+        severity: 'Error',
         resource: 'DestinationRule shop/x',
         message: 'plaintext to STRICT',
       }),
     ).toBe('MESH001 on DestinationRule shop/x: plaintext to STRICT');
-    expect(describeBlocker({ type: 'new-kind', detail: 1 })).toBe(
+    // A blocker type a newer backend may send.
+    const newKind = { type: 'new-kind', detail: 1 } as unknown as Blocker;
+    expect(describeBlocker(newKind)).toBe(
       'new-kind: {"type":"new-kind","detail":1}',
     );
   });

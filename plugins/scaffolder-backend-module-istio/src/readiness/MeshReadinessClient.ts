@@ -1,19 +1,18 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import { Blocker, NamespaceAdoption } from '@meshportal/plugin-istio-common';
 
 /**
  * A namespace's wave stage and what blocks STRICT, as the MeshPortal
- * backend reports it (`GET /api/istio/v1/adoption`, `byNamespace[]`).
+ * backend reports it (`GET /api/istio/v1/adoption`, `byNamespace[]`): the
+ * fields of {@link @meshportal/plugin-istio-common#NamespaceAdoption} this
+ * module reads.
  * @public
  */
-export interface NamespaceReadiness {
-  cluster: string;
-  namespace: string;
-  /** `not-enrolled`, `permissive`, `ready-for-strict`, `strict` or `exception`. */
-  stage: string;
-  /** The backend's blockers, each with a `type` and details. */
-  blockers: Array<{ type: string; [key: string]: unknown }>;
-}
+export type NamespaceReadiness = Pick<
+  NamespaceAdoption,
+  'cluster' | 'namespace' | 'stage' | 'blockers'
+>;
 
 /**
  * Where `istio:mtls:advance` learns a namespace's readiness; the HTTP
@@ -32,23 +31,23 @@ export interface MeshReadinessService {
  * One line per blocker, for refusals and logs.
  * @public
  */
-export function describeBlocker(
-  blocker: NamespaceReadiness['blockers'][number],
-): string {
-  const b = blocker as Record<string, any>;
+export function describeBlocker(blocker: Blocker): string {
   switch (blocker.type) {
     case 'pods-without-proxy':
-      return `${b.namespace}/${b.workload}: ${b.pods} pod(s) run without a sidecar; restart them`;
+      return `${blocker.namespace}/${blocker.workload}: ${blocker.pods} pod(s) run without a sidecar; restart them`;
     case 'plaintext-callers':
-      return `${b.namespace}/${b.workload}: plaintext callers ${(
-        b.callers ?? []
+      return `${blocker.namespace}/${blocker.workload}: plaintext callers ${(
+        blocker.callers ?? []
       ).join(', ')}`;
     case 'callers-outside-mesh':
-      return `${b.namespace}/${b.workload}: ${b.requests} request(s) or connection(s) from callers outside the mesh`;
+      return `${blocker.namespace}/${blocker.workload}: ${blocker.requests} request(s) or connection(s) from callers outside the mesh`;
     case 'conflict-finding':
-      return `${b.code} on ${b.resource}: ${b.message}`;
-    default:
-      return `${blocker.type}: ${JSON.stringify(blocker)}`;
+      return `${blocker.code} on ${blocker.resource}: ${blocker.message}`;
+    default: {
+      // A blocker type from a newer backend: show it as sent.
+      const unknown = blocker as { type: string };
+      return `${unknown.type}: ${JSON.stringify(unknown)}`;
+    }
   }
 }
 

@@ -238,6 +238,7 @@ describe('AdoptionPageContent', () => {
     report.byNamespace[0].blockers.push({
       type: 'conflict-finding',
       code: 'MESH001',
+      severity: 'Error',
       resource: 'DestinationRule bookinfo/ratings-debug',
       message: 'plaintext to a STRICT workload',
     });

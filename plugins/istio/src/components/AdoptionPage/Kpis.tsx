@@ -4,7 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import ArrowDownwardIcon from '@material-ui/icons/ArrowDownward';
 import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
 import RemoveIcon from '@material-ui/icons/Remove';
-import { AdoptionCounts } from '../../api/types';
+import { AdoptionCounts } from '@meshportal/plugin-istio-common';
 import { AdoptionKpis, Kpi } from './kpiTrend';
 
 function Change(props: {

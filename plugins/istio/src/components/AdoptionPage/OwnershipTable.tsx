@@ -11,7 +11,7 @@ import {
   AdoptionCounts,
   AdoptionReport,
   ReadinessStage,
-} from '../../api/types';
+} from '@meshportal/plugin-istio-common';
 import { STAGE_LABELS, StageStatus } from '../meshStatus';
 import { downloadCsv, toCsv } from './csv';
 

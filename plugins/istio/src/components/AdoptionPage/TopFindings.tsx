@@ -4,8 +4,11 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { SEVERITY_RANK } from '@meshportal/plugin-istio-common';
-import { NamespaceAdoption, TopFinding } from '../../api/types';
+import {
+  NamespaceAdoption,
+  SEVERITY_RANK,
+  TopFinding,
+} from '@meshportal/plugin-istio-common';
 import { SeverityStatus } from '../meshStatus';
 
 /**

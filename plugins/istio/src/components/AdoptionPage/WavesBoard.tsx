@@ -7,7 +7,10 @@ import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useState } from 'react';
-import { NamespaceAdoption, ReadinessStage } from '../../api/types';
+import {
+  NamespaceAdoption,
+  ReadinessStage,
+} from '@meshportal/plugin-istio-common';
 import {
   STAGES,
   STAGE_LABELS,

@@ -1,4 +1,5 @@
-import { AdoptionHistoryPoint, AdoptionReport } from '../../api/types';
+import { AdoptionReport } from '@meshportal/plugin-istio-common';
+import { AdoptionHistoryPoint } from '../../api/types';
 
 const DAY_MS = 86_400_000;
 

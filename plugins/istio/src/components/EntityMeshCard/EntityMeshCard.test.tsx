@@ -111,6 +111,8 @@ describe('EntityMeshCard', () => {
             pods: 1,
           },
         ],
+        exceptions: [],
+        telemetryUnknown: false,
       },
     });
     const api = mockIstioApi({
@@ -152,7 +154,12 @@ describe('EntityMeshCard', () => {
                 },
               }),
             ],
-            readiness: { stage: 'ready-for-strict', blockers: [] },
+            readiness: {
+              stage: 'ready-for-strict',
+              blockers: [],
+              exceptions: [],
+              telemetryUnknown: false,
+            },
           }),
         ]),
       ),
@@ -181,7 +188,12 @@ describe('EntityMeshCard', () => {
                 },
               }),
             ],
-            readiness: { stage: 'not-enrolled', blockers: [] },
+            readiness: {
+              stage: 'not-enrolled',
+              blockers: [],
+              exceptions: [],
+              telemetryUnknown: false,
+            },
           }),
         ]),
       ),

@@ -15,7 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
 import { ReactNode } from 'react';
-import { EntityPosture, ReadinessStage } from '../../api/types';
+import { EntityPosture, ReadinessStage } from '@meshportal/plugin-istio-common';
 import { MtlsModeStatus, SeverityStatus } from '../meshStatus';
 import { EntityMeshStateView, StaleNotice } from '../states/EntityMeshStates';
 import { useEntityMesh } from '../useEntityMesh';

@@ -1,5 +1,9 @@
-import { Finding, SEVERITY_RANK } from '@meshportal/plugin-istio-common';
-import { EntityPosture, ReadinessStage } from '../../api/types';
+import {
+  EntityPosture,
+  Finding,
+  ReadinessStage,
+  SEVERITY_RANK,
+} from '@meshportal/plugin-istio-common';
 import { MtlsModeName, weakestMode } from '../meshStatus';
 
 /** The entity's posture reduced to what the card shows at a glance. */

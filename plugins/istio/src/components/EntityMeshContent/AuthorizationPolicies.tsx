@@ -9,7 +9,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { AuthorizationPolicyView } from '../../api/types';
+import { AuthorizationPolicyView } from '@meshportal/plugin-istio-common';
 
 function list(label: string, values: unknown): string[] {
   return Array.isArray(values) && values.length

@@ -2,7 +2,7 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { IstioApi, istioApiRef } from '../../api/IstioApi';
-import { EntityClusterPosture } from '../../api/types';
+import { EntityClusterPosture } from '@meshportal/plugin-istio-common';
 import {
   annotatedEntity,
   clusterPosture,
@@ -148,6 +148,22 @@ function richCluster(): EntityClusterPosture {
           tcpConnections: 0,
         },
       ],
+      sources: [
+        {
+          sourceNamespace: 'bookinfo',
+          sourceWorkload: 'productpage-v1',
+          requests: 900,
+          tcpConnections: 0,
+          mtlsShare: 1,
+        },
+        {
+          sourceNamespace: 'legacy',
+          sourceWorkload: 'batch-job',
+          requests: 40,
+          tcpConnections: 0,
+          mtlsShare: 0.75,
+        },
+      ],
     },
     findings: [
       {
@@ -176,6 +192,8 @@ function richCluster(): EntityClusterPosture {
           callers: ['legacy/batch-job'],
         },
       ],
+      exceptions: [],
+      telemetryUnknown: false,
     },
     links: {
       namespaces: {},
@@ -359,8 +377,10 @@ describe('EntityMeshContent', () => {
           clusterPosture({
             telemetry: {
               available: false,
+              window: '1h',
               reason: 'no prometheusUrl configured for this cluster',
               callers: [],
+              sources: [],
             },
           }),
         ]),

@@ -2,7 +2,10 @@ import { InfoCard, Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { EntityClusterPosture, EntityPosture } from '../../api/types';
+import {
+  EntityClusterPosture,
+  EntityPosture,
+} from '@meshportal/plugin-istio-common';
 import { StageStatus, describeBlocker, formatAge } from '../meshStatus';
 import { EntityMeshStateView, StaleNotice } from '../states/EntityMeshStates';
 import { useEntityMesh } from '../useEntityMesh';

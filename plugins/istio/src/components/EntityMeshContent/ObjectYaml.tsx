@@ -7,7 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { stringify } from 'yaml';
-import { EntityClusterPosture } from '../../api/types';
+import { EntityClusterPosture } from '@meshportal/plugin-istio-common';
 
 /** One Istio object that applies, ready to show and copy. */
 export interface ObjectDocument {

@@ -10,7 +10,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { alpha, makeStyles } from '@material-ui/core/styles';
-import { InboundTraffic } from '../../api/types';
+import { InboundTraffic } from '@meshportal/plugin-istio-common';
 
 /** One caller of one workload, its traffic summed over transports. */
 export interface CallerRow {

@@ -9,7 +9,7 @@ import {
   RouteRule,
   ServicePosture,
   VirtualServiceView,
-} from '../../api/types';
+} from '@meshportal/plugin-istio-common';
 import { ToolLinkList } from './WorkloadsTable';
 
 const useStyles = makeStyles(theme => ({

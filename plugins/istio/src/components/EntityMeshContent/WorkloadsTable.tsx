@@ -6,7 +6,11 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { EntityWorkload, ServicePosture, ToolLinks } from '../../api/types';
+import {
+  EntityWorkload,
+  ServicePosture,
+  ToolLinks,
+} from '@meshportal/plugin-istio-common';
 import { DataplaneStatus, MtlsModeName, MtlsModeStatus } from '../meshStatus';
 
 /** One port of a workload and the mTLS mode it enforces there. */

@@ -9,7 +9,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import Skeleton from '@material-ui/lab/Skeleton';
-import { EntityPosture } from '../../api/types';
+import { EntityPosture } from '@meshportal/plugin-istio-common';
 import { formatAge } from '../meshStatus';
 import { EntityMeshState } from '../useEntityMesh';
 

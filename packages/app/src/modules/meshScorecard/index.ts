@@ -1,0 +1,1 @@
+export { meshScorecardModule } from './meshScorecardModule';

@@ -1,0 +1,4 @@
+export * from './readiness';
+export * from './entityPosture';
+export * from './clusters';
+export * from './adoption';
