@@ -154,6 +154,28 @@ describe('MeshPostureService', () => {
     expect(refs).not.toContain('AuthorizationPolicy payments-only');
     expect(refs.some(r => r.includes('ledger'))).toBe(false);
 
+    // The manifests of the Istio objects that apply, ready to copy; never
+    // another workload's policy, never a Kubernetes object.
+    const objects = (cluster.objects ?? []).map(
+      o => `${o.kind} ${o.metadata.name}`,
+    );
+    expect(objects).toEqual(
+      expect.arrayContaining([
+        'AuthorizationPolicy checkout-allow-frontend',
+        'DestinationRule checkout',
+        'VirtualService checkout',
+      ]),
+    );
+    expect(objects).not.toContain('AuthorizationPolicy payments-only');
+    expect(
+      objects.some(o => o.startsWith('Deployment') || o.startsWith('Pod')),
+    ).toBe(false);
+    const dr = cluster.objects!.find(o => o.kind === 'DestinationRule')!;
+    expect(dr.apiVersion).toMatch(/^networking\.istio\.io\//);
+    expect(dr.spec).toMatchObject({
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+    });
+
     expect(cluster.telemetry.available).toBe(false);
     expect(posture.readiness).toMatchObject({
       stage: 'ready-for-strict',

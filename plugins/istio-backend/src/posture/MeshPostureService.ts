@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  AppliedObject,
   AuthorizationPolicyView,
   ClusterStatusView,
   ClusterSyncStatus,
@@ -8,6 +9,7 @@ import {
   EntityPosture,
   InboundTraffic,
   MeshReport,
+  MeshResource,
   MeshSnapshot,
   ServicePosture,
   SnapshotProblem,
@@ -27,6 +29,51 @@ import { ClusterIndex, refKey } from './ClusterIndex';
 import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
 import { assessReadiness, leastAdvanced } from './readiness';
 import { policiesSelecting } from './serviceTraffic';
+
+/** Istio kinds whose manifests the entity page shows (and lets people copy). */
+const ISTIO_KINDS = new Set([
+  'PeerAuthentication',
+  'AuthorizationPolicy',
+  'DestinationRule',
+  'VirtualService',
+  'Gateway',
+  'Sidecar',
+  'ServiceEntry',
+]);
+
+/**
+ * The manifests of the Istio objects among `refs` (`Kind/namespace/name`),
+ * as the cluster holds them: what a service owner copies into a fix.
+ */
+function appliedIstioObjects(
+  snapshot: MeshSnapshot,
+  refs: Set<string>,
+): AppliedObject[] {
+  const objects: AppliedObject[] = [];
+  for (const ref of [...refs].sort()) {
+    const [kind, namespace, name] = ref.split('/');
+    if (!ISTIO_KINDS.has(kind)) continue;
+    const resource = snapshot.get(
+      kind as MeshResource['kind'],
+      namespace,
+      name,
+    );
+    if (!resource) continue;
+    objects.push({
+      apiVersion: resource.apiVersion,
+      kind: resource.kind,
+      metadata: {
+        name: resource.name,
+        namespace: resource.namespace,
+        ...(Object.keys(resource.labels).length
+          ? { labels: resource.labels }
+          : {}),
+      },
+      spec: resource.spec,
+    });
+  }
+  return objects;
+}
 
 /** The engine's view of one cluster, recomputed when its objects change. @public */
 export interface ClusterReport {
@@ -325,6 +372,7 @@ export class MeshPostureService {
       namespaces,
     );
     const findings = index.findingsAbout(touched, namespaces);
+    const objects = appliedIstioObjects(snapshot, touched);
 
     const traffic = await this.workloadTraffic(report.cluster, workloads);
     const generatedAt = report.computedAt.toISOString();
@@ -353,6 +401,7 @@ export class MeshPostureService {
         ),
         graph: links.graph(namespaces),
       },
+      objects,
     };
   }
 

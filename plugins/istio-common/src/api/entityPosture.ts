@@ -185,8 +185,10 @@ export interface EntityClusterPosture {
   readiness: Readiness;
   links: { namespaces: Record<string, ToolLinks>; graph?: string };
   /**
-   * Raw manifests of the Istio objects that apply. The backend does not
-   * send them yet; clients fall back to the summaries above.
+   * Manifests of the Istio objects that apply to the entity (its
+   * PeerAuthentications, DestinationRules, VirtualServices,
+   * AuthorizationPolicies...), as the cluster holds them. Optional for
+   * older backends; clients fall back to the summaries above.
    */
   objects?: AppliedObject[];
 }
