@@ -5,7 +5,7 @@ import {
   RequestCounters,
   startKubeTestServer,
 } from '@meshportal/kube-test-server';
-import { generateMesh, podsOf } from './mesh';
+import { MeshSize, generateMesh, podsOf } from './mesh';
 
 /*
  * The Kubernetes API server of the benchmark runs in its own process, as a
@@ -14,7 +14,7 @@ import { generateMesh, podsOf } from './mesh';
  */
 
 type Command =
-  | { cmd: 'start'; pods: number; seed: number; latencyMs: number }
+  | { cmd: 'start'; size: MeshSize; seed: number; latencyMs: number }
   | { cmd: 'counters' }
   | { cmd: 'secretRequests' }
   | { cmd: 'clear' }
@@ -34,7 +34,7 @@ export function serveApiServer() {
   async function handle(command: Command): Promise<unknown> {
     switch (command.cmd) {
       case 'start': {
-        const mesh = generateMesh(command.pods, command.seed);
+        const mesh = generateMesh(command.size, command.seed);
         pods = podsOf(mesh);
         server = await startKubeTestServer({
           latencyMs: command.latencyMs,
@@ -126,10 +126,10 @@ export class ApiServerProcess {
     });
   }
 
-  start(pods: number, seed: number, latencyMs: number) {
+  start(size: MeshSize, seed: number, latencyMs: number) {
     return this.call<{ url: string; token: string; caData: string }>({
       cmd: 'start',
-      pods,
+      size,
       seed,
       latencyMs,
     });

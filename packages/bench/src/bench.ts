@@ -21,7 +21,7 @@ import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ApiServerProcess } from './apiServerProcess';
-import { Entity, generateMesh } from './mesh';
+import { Entity, generateMesh, sideBySideSize } from './mesh';
 import { BenchRequest, RunFigures, measure } from './measure';
 
 const LATENCY_MS = 10;
@@ -206,10 +206,12 @@ async function runSize(
   seed: number,
   what: { compare: boolean; load: boolean },
 ): Promise<SizeResult> {
-  const mesh = generateMesh(pods, seed);
+  const size = sideBySideSize(pods);
+  const mesh = generateMesh(size, seed);
+  const meshPods = mesh.counts.Pod;
   const api = ApiServerProcess.spawn();
   try {
-    const server = await api.start(pods, seed, LATENCY_MS);
+    const server = await api.start(size, seed, LATENCY_MS);
     const baseline = heapMb();
     const started = Date.now();
     const backend = await startTestBackend({
@@ -232,11 +234,14 @@ async function runSize(
       );
 
       // Entities spread over the whole mesh, the same for both plugins.
-      const step = Math.max(1, Math.floor(mesh.apps.length / SAMPLE_ENTITIES));
-      const sample = mesh.apps
+      const step = Math.max(
+        1,
+        Math.floor(mesh.entities.length / SAMPLE_ENTITIES),
+      );
+      const sample = mesh.entities
         .filter((_, i) => i % step === 0)
         .slice(0, SAMPLE_ENTITIES)
-        .map(a => a.name);
+        .map(e => e.metadata.name);
 
       const adoption = await measure(
         url,
@@ -271,12 +276,12 @@ async function runSize(
 
       let loadResult: LoadResult | undefined;
       if (what.load) {
-        loadResult = await runLoad(url, api, mesh.pods, sample);
+        loadResult = await runLoad(url, api, meshPods, sample);
       }
       const secrets = await api.secretRequests();
       if (secrets > 0) throw new Error(`${secrets} requests for Secrets`);
       return {
-        pods: mesh.pods,
+        pods: meshPods,
         objects: mesh.objects.length,
         entities: mesh.entities.length,
         syncMs,
@@ -419,7 +424,7 @@ function writeDocs(markdown: string) {
 
 function describe(seed: number): string {
   return [
-    `One generated mesh per size (seed ${seed}): ten pods per application, each application a Deployment, a ReplicaSet and a Service, half of them with a VirtualService and a DestinationRule, a fifth with an AuthorizationPolicy; 25 applications and a PeerAuthentication per namespace; one catalog Component per application, annotated with \`backstage.io/kubernetes-id\`. \`@meshportal/kube-test-server\` serves it from its own process (as a real API server runs apart from the backend) and adds ${LATENCY_MS} ms to every API request.`,
+    `One generated mesh per size (seed ${seed}): ten pods per application, each application a Deployment, a ReplicaSet and a Service, about 40% of them each with a DestinationRule, a VirtualService and an AuthorizationPolicy (drawn independently); 25 applications and a PeerAuthentication per namespace, 80% of namespaces labelled for sidecar injection; one catalog Component per application, annotated with \`backstage.io/kubernetes-id\`. \`@meshportal/kube-test-server\` serves it from its own process (as a real API server runs apart from the backend) and adds ${LATENCY_MS} ms to every API request.`,
     '',
     `Both plugins run in one \`startTestBackend\` against that server (mock auth, permissions allowing; the catalog mock indexed by ref, since its own lookup rebuilds an index on every call, a cost a real catalog's query does not have). The Kubernetes plugin is configured with the cluster's URL, service account token and CA data, the 7 core kinds the server serves as \`objectTypes\` (the others would only add 404s) and the 7 Istio kinds as \`customResources\`, metrics lookup off. The same ${SAMPLE_ENTITIES} entities, spread over the mesh, are requested from each: \`GET /api/istio/v1/entities/component/default/<name>\` and \`POST /api/kubernetes/resources/workloads/query\` with \`{"entityRef": "component:default/<name>"}\`.`,
     '',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { seededRandom as random } from './bench/engineBench';
+import { seededRandom as random } from '@meshportal/bench';
 import { run } from './index';
 import { capturedIo } from './testing/capturedIo';
 

@@ -11,7 +11,11 @@ export * from './clusters/types';
 export { KubeClusterSource } from './clusters/KubeClusterSource';
 export type { KubeClusterSourceOptions } from './clusters/KubeClusterSource';
 export { SnapshotFileSource } from './clusters/SnapshotFileSource';
-export { parseLabelSelector, labelsMatch } from './posture/labelSelector';
-export type { LabelRequirement } from './posture/labelSelector';
 export type * from './posture/MeshPostureService';
 export type * from './adoption/AdoptionService';
+// The services themselves, for @meshportal/bench, which measures them
+// without the HTTP router; the plugin wires them up itself.
+export { MeshPostureService } from './posture/MeshPostureService';
+export { ClusterIndex } from './posture/ClusterIndex';
+export { AdoptionService } from './adoption/AdoptionService';
+export { TelemetryService } from './telemetry/TelemetryService';

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@meshportal/plugin-istio-common';
 import { AdoptionService } from './adoption/AdoptionService';
@@ -16,21 +17,6 @@ import { MeshPostureService } from './posture/MeshPostureService';
 import { createRouter } from './service/router';
 import { PrometheusClient } from './telemetry/PrometheusClient';
 import { TelemetryService } from './telemetry/TelemetryService';
-
-type Duration = { days?: number; hours?: number; minutes?: number };
-
-function durationMs(
-  d: Duration & { seconds?: number; weeks?: number },
-): number {
-  return (
-    ((d.weeks ?? 0) * 7 * 24 * 60 * 60 +
-      (d.days ?? 0) * 24 * 60 * 60 +
-      (d.hours ?? 0) * 60 * 60 +
-      (d.minutes ?? 0) * 60 +
-      (d.seconds ?? 0)) *
-    1000
-  );
-}
 
 /**
  * The Istio backend plugin: mesh posture per catalog entity, mesh adoption
@@ -101,10 +87,10 @@ export const istioPlugin = createBackendPlugin({
         });
         const adoption = new AdoptionService(posture, catalog, telemetry);
 
-        const frequency: Duration = config.has('istio.history.frequency')
+        const frequency: HumanDuration = config.has('istio.history.frequency')
           ? readDurationFromConfig(config, { key: 'istio.history.frequency' })
           : { hours: 1 };
-        const retention: Duration = config.has('istio.history.retention')
+        const retention: HumanDuration = config.has('istio.history.retention')
           ? readDurationFromConfig(config, { key: 'istio.history.retention' })
           : { days: 365 };
         const history = new AdoptionHistory({
@@ -113,8 +99,8 @@ export const istioPlugin = createBackendPlugin({
           ready: () =>
             sources.length > 0 &&
             sources.every(s => posture.clusterReport(s.cluster) !== undefined),
-          periodMs: durationMs(frequency),
-          retentionMs: durationMs(retention),
+          periodMs: durationToMilliseconds(frequency),
+          retentionMs: durationToMilliseconds(retention),
           logger,
         });
 

@@ -39,37 +39,47 @@ function kialiConsole(config: LinkConfig): string | undefined {
 export class LinkBuilder {
   constructor(private readonly config: LinkConfig) {}
 
+  /** A Kiali console page, or undefined when Kiali is not configured. */
+  private kiali(
+    path: string,
+    params: Record<string, string | undefined> = {},
+  ): string | undefined {
+    const base = kialiConsole(this.config);
+    return base
+      ? `${base}${path}${query({
+          ...params,
+          clusterName: this.config.kialiClusterName,
+        })}`
+      : undefined;
+  }
+
+  /** A Grafana dashboard by uid, or undefined when either is not configured. */
+  private grafana(
+    uid: string | undefined,
+    variables: Record<string, string> = {},
+  ): string | undefined {
+    return this.config.grafanaUrl && uid
+      ? `${this.config.grafanaUrl}/d/${seg(uid)}${query(variables)}`
+      : undefined;
+  }
+
   namespace(namespace: string): ToolLinks {
-    const kiali = kialiConsole(this.config);
     return {
-      kiali: kiali
-        ? `${kiali}/namespaces/${seg(namespace)}${query({
-            clusterName: this.config.kialiClusterName,
-          })}`
-        : undefined,
-      grafana: this.config.grafanaUrl
-        ? `${this.config.grafanaUrl}/d/${MESH_DASHBOARD_UID}`
-        : undefined,
+      kiali: this.kiali(`/namespaces/${seg(namespace)}`),
+      grafana: this.grafana(MESH_DASHBOARD_UID),
     };
   }
 
   workload(namespace: string, name: string): ToolLinks {
-    const kiali = kialiConsole(this.config);
-    const uid = this.config.grafanaDashboards.workload;
     return {
-      kiali: kiali
-        ? `${kiali}/namespaces/${seg(namespace)}/workloads/${seg(name)}${query({
-            tab: 'info',
-            clusterName: this.config.kialiClusterName,
-          })}`
-        : undefined,
-      grafana:
-        this.config.grafanaUrl && uid
-          ? `${this.config.grafanaUrl}/d/${seg(uid)}${query({
-              'var-namespace': namespace,
-              'var-workload': name,
-            })}`
-          : undefined,
+      kiali: this.kiali(
+        `/namespaces/${seg(namespace)}/workloads/${seg(name)}`,
+        { tab: 'info' },
+      ),
+      grafana: this.grafana(this.config.grafanaDashboards.workload, {
+        'var-namespace': namespace,
+        'var-workload': name,
+      }),
       // Istio reports spans under the canonical service `<name>.<namespace>`.
       tracing: this.config.tracingUrl
         ? `${this.config.tracingUrl}/search${query({
@@ -80,32 +90,22 @@ export class LinkBuilder {
   }
 
   service(namespace: string, name: string): ToolLinks {
-    const kiali = kialiConsole(this.config);
-    const uid = this.config.grafanaDashboards.service;
     return {
-      kiali: kiali
-        ? `${kiali}/namespaces/${seg(namespace)}/services/${seg(name)}${query({
-            tab: 'info',
-            clusterName: this.config.kialiClusterName,
-          })}`
-        : undefined,
-      grafana:
-        this.config.grafanaUrl && uid
-          ? `${this.config.grafanaUrl}/d/${seg(uid)}${query({
-              'var-service': `${name}.${namespace}.svc.cluster.local`,
-              'var-namespace': namespace,
-            })}`
-          : undefined,
+      kiali: this.kiali(`/namespaces/${seg(namespace)}/services/${seg(name)}`, {
+        tab: 'info',
+      }),
+      grafana: this.grafana(this.config.grafanaDashboards.service, {
+        'var-service': `${name}.${namespace}.svc.cluster.local`,
+        'var-namespace': namespace,
+      }),
     };
   }
 
   /** Kiali's traffic graph over several namespaces. */
   graph(namespaces: string[]): string | undefined {
-    const kiali = kialiConsole(this.config);
-    if (!kiali || !namespaces.length) return undefined;
-    return `${kiali}/graph/namespaces${query({
+    if (!namespaces.length) return undefined;
+    return this.kiali('/graph/namespaces', {
       namespaces: namespaces.join(','),
-      clusterName: this.config.kialiClusterName,
-    })}`;
+    });
   }
 }

@@ -1,6 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { LabelRequirement, parseLabelSelector } from './labelSelector';
+import {
+  LabelRequirement,
+  parseLabelSelector,
+} from '@meshportal/plugin-istio-common';
 
 /** The Kubernetes plugin's annotations, read the same way it reads them. */
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';

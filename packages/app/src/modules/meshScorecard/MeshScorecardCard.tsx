@@ -185,7 +185,7 @@ export function MeshScorecardCard() {
   }, [discoveryApi, fetchApi, kind, namespace, name]);
 
   return (
-    <InfoCard title="Mesh scorecard" subheader="Tech Insights checks">
+    <InfoCard title="Mesh scorecard">
       <ScorecardBody state={state} />
     </InfoCard>
   );

@@ -1,8 +1,5 @@
-import {
-  generateSnapshot,
-  renderBenchTable,
-  seededRandom,
-} from './engineBench';
+import { generateSnapshot, renderBenchTable } from './engineBench';
+import { seededRandom } from './seededRandom';
 
 describe('engine benchmark', () => {
   it('generates the same snapshot for the same seed', () => {

@@ -1,96 +1,29 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import {
-  KubeTestServer,
-  RequestCounters,
-  startKubeTestServer,
-} from '@meshportal/kube-test-server';
-import { ChildProcess, fork } from 'node:child_process';
+  AdoptionService,
+  ClusterIndex,
+  IstioClusterConfig,
+  KubeClusterSource,
+  MeshPostureService,
+  TelemetryService,
+} from '@meshportal/plugin-istio-backend';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { AdoptionService } from '../src/adoption/AdoptionService';
-import { IstioClusterConfig } from '../src/clusters/config';
-import { KubeClusterSource } from '../src/clusters/KubeClusterSource';
-import { ClusterIndex } from '../src/posture/ClusterIndex';
-import { MeshPostureService } from '../src/posture/MeshPostureService';
-import { TelemetryService } from '../src/telemetry/TelemetryService';
-import { ISSUE_4_SIZE, MeshSize, generateMesh } from './generatedMesh';
+import { ApiServerProcess } from './apiServerProcess';
+import { ISSUE_4_SIZE, MeshSize, generateMesh } from './mesh';
 
 /*
  * `yarn bench:backend`: the issue 4 figures of the backend at 50k pods,
  * 10k Services, 5k Istio objects and 5k catalog entities. The API server
  * (@meshportal/kube-test-server) runs in a child process, as a real one
- * would run elsewhere, and counts every request it receives.
+ * would run elsewhere, and counts every request it receives. The backend's
+ * services run in this process, without HTTP, so the figures are theirs.
  */
-
-type Command =
-  | { cmd: 'start'; size: MeshSize; seed: number }
-  | { cmd: 'counters' }
-  | { cmd: 'clear' }
-  | { cmd: 'close' };
-
-/** The API server side, run in the child process. */
-export function serveApiServer(): void {
-  let server: KubeTestServer | undefined;
-  process.on('message', async (message: { id: number; command: Command }) => {
-    const { id, command } = message;
-    let result: unknown;
-    switch (command.cmd) {
-      case 'start': {
-        const { objects } = generateMesh(command.size, command.seed);
-        server = await startKubeTestServer({ objects, historySize: 10_000 });
-        result = { url: server.url, token: server.token, ca: server.caData };
-        break;
-      }
-      case 'counters':
-        result = server!.counters();
-        break;
-      case 'clear':
-        server!.clearRequests();
-        break;
-      case 'close':
-        await server?.close();
-        process.send!({ id, result: null }, () => process.exit(0));
-        return;
-      default:
-        break;
-    }
-    process.send!({ id, result });
-  });
-}
-
-/** The parent's handle on the API server child. */
-class ApiServerProcess {
-  private next = 0;
-  private waiting = new Map<number, (value: any) => void>();
-
-  constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: { id: number; result: unknown }) => {
-      this.waiting.get(m.id)?.(m.result);
-      this.waiting.delete(m.id);
-    });
-  }
-
-  static start(script: string): ApiServerProcess {
-    return new ApiServerProcess(
-      fork(script, ['--api-server'], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        execArgv: ['--max-old-space-size=4096'],
-      }),
-    );
-  }
-
-  send<T>(command: Command): Promise<T> {
-    const id = this.next++;
-    return new Promise(resolve => {
-      this.waiting.set(id, resolve);
-      this.child.send({ id, command });
-    });
-  }
-}
 
 const gc: () => void = (() => {
   v8.setFlagsFromString('--expose-gc');
@@ -132,15 +65,11 @@ interface Row {
   met: boolean;
 }
 
-/** Runs the benchmark and prints a markdown table. */
-export async function runBackendBench(
-  argv: string[],
-  script: string,
-): Promise<void> {
-  if (argv.includes('--api-server')) {
-    serveApiServer();
-    return;
-  }
+/**
+ * Runs the benchmark and prints a markdown table.
+ * @public
+ */
+export async function runBackendBench(argv: string[]): Promise<void> {
   const scale = option(argv, 'scale', 1);
   const size: MeshSize = {
     pods: Math.round(ISSUE_4_SIZE.pods * scale),
@@ -160,19 +89,15 @@ export async function runBackendBench(
   const { entities, counts } = generateMesh(size, seed, {
     keepObjects: false,
   });
-  const apiServer = ApiServerProcess.start(script);
-  const { url, token, ca } = await apiServer.send<{
-    url: string;
-    token: string;
-    ca: string;
-  }>({ cmd: 'start', size, seed });
+  const apiServer = ApiServerProcess.spawn();
+  const { url, token, caData } = await apiServer.start(size, seed, 0);
 
   const cluster: IstioClusterConfig = {
     name: 'bench',
     url,
     authProvider: 'serviceAccount',
     serviceAccountToken: token,
-    caData: Buffer.from(ca).toString('base64'),
+    caData: Buffer.from(caData).toString('base64'),
     skipTLSVerify: false,
     grafanaDashboards: {},
     meshRootNamespace: 'istio-system',
@@ -203,16 +128,14 @@ export async function runBackendBench(
   const credentials = mockCredentials.service();
 
   const before = memory();
-  await apiServer.send({ cmd: 'clear' });
+  await apiServer.clear();
   const started = performance.now();
   await posture.start();
   await until(() => source.status().ready, 600_000);
   const listed = performance.now() - started;
   await until(() => posture.clusterReport('bench') !== undefined, 600_000);
   const firstReport = performance.now() - started;
-  const syncRequests = await apiServer.send<RequestCounters>({
-    cmd: 'counters',
-  });
+  const syncRequests = await apiServer.counters();
   const afterSync = memory();
   // The lookups built with each report: their share of a recomputation.
   // (In a function: holding the report here would keep it alive after the
@@ -230,7 +153,7 @@ export async function runBackendBench(
   const recomputeMs = performance.now() - recomputeStarted;
 
   // Page views: every entity's posture, as the router asks for it.
-  await apiServer.send({ cmd: 'clear' });
+  await apiServer.clear();
   const calls = option(argv, 'calls', entities.length);
   const times: number[] = [];
   let workloadsSeen = 0;
@@ -269,13 +192,11 @@ export async function runBackendBench(
   const coldStarted = performance.now();
   await adoption.adoption({}, credentials);
   const adoptionColdMs = performance.now() - coldStarted;
-  const viewRequests = await apiServer.send<RequestCounters>({
-    cmd: 'counters',
-  });
+  const viewRequests = await apiServer.counters();
   const afterCalls = memory();
 
   await posture.stop();
-  await apiServer.send({ cmd: 'close' });
+  await apiServer.close();
 
   const p99 = percentile(times, 0.99);
   const adoptionMedian = percentile(adoptionTimes, 0.5);

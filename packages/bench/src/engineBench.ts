@@ -1,21 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { analyzeMesh, KubeObject } from '@meshportal/plugin-istio-common';
-
-/**
- * A seeded pseudo-random generator (mulberry32): the same seed gives the same
- * snapshot, so benchmark runs compare like with like.
- * @public
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seededRandom';
 
 /**
  * Generates a cluster-like snapshot of about `total` objects. At 20k: 5k

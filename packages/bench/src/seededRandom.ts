@@ -1,0 +1,16 @@
+/**
+ * A seeded pseudo-random generator (mulberry32): the same seed gives the
+ * same sequence, so every benchmark run (and the API server child process)
+ * builds exactly the same objects and runs compare like with like.
+ * @public
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

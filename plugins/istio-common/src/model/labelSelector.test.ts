@@ -1,0 +1,68 @@
+import {
+  LabelSelectorError,
+  labelsMatch,
+  parseLabelSelector,
+} from './labelSelector';
+
+describe('parseLabelSelector', () => {
+  it('parses equality, inequality, set and existence terms', () => {
+    expect(
+      parseLabelSelector(
+        'app=checkout, tier==web,env!=dev,zone in (a, b),track notin (canary),team,!legacy',
+      ),
+    ).toEqual([
+      { key: 'app', operator: 'in', values: ['checkout'] },
+      { key: 'tier', operator: 'in', values: ['web'] },
+      { key: 'env', operator: 'notin', values: ['dev'] },
+      { key: 'zone', operator: 'in', values: ['a', 'b'] },
+      { key: 'track', operator: 'notin', values: ['canary'] },
+      { key: 'team', operator: 'exists' },
+      { key: 'legacy', operator: 'doesnotexist' },
+    ]);
+  });
+
+  it('accepts prefixed keys such as the Backstage label', () => {
+    expect(parseLabelSelector('backstage.io/kubernetes-id=checkout')).toEqual([
+      {
+        key: 'backstage.io/kubernetes-id',
+        operator: 'in',
+        values: ['checkout'],
+      },
+    ]);
+  });
+
+  it('accepts an empty value, as Kubernetes does (app="")', () => {
+    expect(parseLabelSelector('app=')).toEqual([
+      { key: 'app', operator: 'in', values: [''] },
+    ]);
+  });
+
+  it.each([
+    'app in (a,b',
+    'app=a,,b=c',
+    'bad key=x',
+    'app=va lue',
+    'app=-x',
+    '=x',
+    'app in a,b)',
+  ])('rejects %p with a LabelSelectorError', selector => {
+    expect(() => parseLabelSelector(selector)).toThrow(LabelSelectorError);
+  });
+});
+
+describe('labelsMatch', () => {
+  const labels = { app: 'checkout', zone: 'a', team: 'shop' };
+
+  it('follows Kubernetes semantics for each operator', () => {
+    const match = (s: string) => labelsMatch(parseLabelSelector(s), labels);
+    expect(match('app=checkout')).toBe(true);
+    expect(match('app=payments')).toBe(false);
+    expect(match('app!=payments')).toBe(true);
+    expect(match('env!=prod')).toBe(true); // absent key satisfies !=
+    expect(match('zone in (a,b)')).toBe(true);
+    expect(match('zone notin (a)')).toBe(false);
+    expect(match('team')).toBe(true);
+    expect(match('!team')).toBe(false);
+    expect(match('app=checkout,zone=b')).toBe(false);
+  });
+});
