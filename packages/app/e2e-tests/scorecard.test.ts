@@ -8,7 +8,8 @@ import { openAsGuest, signInAsGuest } from './guestSignIn';
 /** The "Mesh scorecard" card of the entity overview. */
 function scorecard(page: Page) {
   return page.locator('.MuiCard-root').filter({
-    has: page.getByRole('heading', { name: 'Mesh scorecard', exact: true }),
+    // InfoCard titles are not ARIA headings.
+    has: page.getByText('Mesh scorecard', { exact: true }),
   });
 }
 
