@@ -29,7 +29,10 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: 'true',
+      // The backend is started by the command above; this entry only waits
+      // for its readiness, so it idles instead of exiting (an exit would
+      // count as the server failing).
+      command: 'node -e "setInterval(() => {}, 1 << 30)"',
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: true,
       timeout: 600_000,
