@@ -1,10 +1,9 @@
-import { fork, ChildProcess } from 'node:child_process';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   KubeTestServer,
   RequestCounters,
   startKubeTestServer,
 } from '@meshportal/kube-test-server';
+import { CommandProcess, serveCommands } from './commandProcess';
 import { MeshSize, generateMesh, podsOf } from './mesh';
 
 /*
@@ -13,7 +12,7 @@ import { MeshSize, generateMesh, podsOf } from './mesh';
  * request of the Kubernetes plugin) must not stall the backend's event loop.
  */
 
-type Command =
+type ApiServerCommand =
   | { cmd: 'start'; size: MeshSize; seed: number; latencyMs: number }
   | { cmd: 'counters' }
   | { cmd: 'secretRequests' }
@@ -31,7 +30,7 @@ export function serveApiServer() {
   let cursor = 0;
   let tick = 0;
 
-  async function handle(command: Command): Promise<unknown> {
+  async function handle(command: ApiServerCommand): Promise<unknown> {
     switch (command.cmd) {
       case 'start': {
         const mesh = generateMesh(command.size, command.seed);
@@ -81,49 +80,21 @@ export function serveApiServer() {
     }
   }
 
-  process.on('message', (message: { id: number; command: Command }) => {
-    handle(message.command).then(
-      result => process.send!({ id: message.id, result }),
-      error => process.send!({ id: message.id, error: String(error) }),
-    );
-  });
+  serveCommands(handle);
 }
 
 /** The parent's handle on the API server process. */
 export class ApiServerProcess {
-  private next = 0;
-  private waiting = new Map<
-    number,
-    { resolve: (v: any) => void; reject: (e: Error) => void }
-  >();
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: { id: number; result?: any; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.error) w?.reject(new Error(m.error));
-      else w?.resolve(m.result);
-    });
-  }
+  private constructor(
+    private readonly process: CommandProcess<ApiServerCommand>,
+  ) {}
 
   static spawn(): ApiServerProcess {
-    const child = fork(
-      resolvePackagePath('@meshportal/bench', 'bin/apiserver.js'),
-      [],
-      {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        execArgv: ['--max-old-space-size=4096'],
-      },
-    );
-    return new ApiServerProcess(child);
+    return new ApiServerProcess(new CommandProcess('bin/apiserver.js'));
   }
 
-  private call<T>(command: Command): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.child.send({ id, command });
-    });
+  private call<T>(command: ApiServerCommand): Promise<T> {
+    return this.process.call<T>(command);
   }
 
   start(size: MeshSize, seed: number, latencyMs: number) {
@@ -151,6 +122,6 @@ export class ApiServerProcess {
   }
   async close() {
     await this.call<null>({ cmd: 'close' }).catch(() => undefined);
-    this.child.kill();
+    this.process.kill();
   }
 }

@@ -51,7 +51,17 @@ function prometheusWith(
   };
 }
 
-async function serviceFor(prometheus?: PrometheusClient) {
+/** Prometheus' row for ledger calling checkout without mTLS. */
+const LEDGER_PLAINTEXT = {
+  destination_workload_namespace: 'shop',
+  destination_workload: 'checkout',
+  source_workload_namespace: 'legacy',
+  source_workload: 'ledger',
+  connection_security_policy: 'none',
+  value: '42',
+};
+
+async function serviceFor(prometheus?: PrometheusClient, now?: () => number) {
   const clusters = [
     {
       name: 'demo',
@@ -73,6 +83,7 @@ async function serviceFor(prometheus?: PrometheusClient) {
     sources: [source],
     telemetry,
     logger,
+    now,
   });
   await service.start();
   return service;
@@ -188,14 +199,7 @@ describe('MeshPostureService', () => {
 
   it('blocks STRICT when plaintext or out-of-mesh callers are observed', async () => {
     const { client, fetchImpl } = prometheusWith([
-      {
-        destination_workload_namespace: 'shop',
-        destination_workload: 'checkout',
-        source_workload_namespace: 'legacy',
-        source_workload: 'ledger',
-        connection_security_policy: 'none',
-        value: '42',
-      },
+      LEDGER_PLAINTEXT,
       {
         destination_workload_namespace: 'shop',
         destination_workload: 'checkout',
@@ -235,6 +239,37 @@ describe('MeshPostureService', () => {
     expect(query).toContain('destination_workload_namespace="shop"');
     expect(query).toContain('destination_workload="checkout"');
     expect(query).toContain('[1h]');
+  });
+
+  it('answers the same posture as JSON, with age and telemetry fresh on every view', async () => {
+    const { client } = prometheusWith([LEDGER_PLAINTEXT]);
+    let now = Date.now();
+    service = await serviceFor(client, () => now);
+    const checkout = component('checkout');
+
+    const first = JSON.parse(await service.entityPostureJson(checkout));
+    expect(first).toEqual(await service.entityPosture(checkout));
+    expect(first.clusters[0].ageSeconds).toBe(0);
+    expect(first.clusters[0].telemetry.callers).toHaveLength(1);
+    expect(first.readiness.blockers[0].type).toBe('plaintext-callers');
+
+    // Ninety seconds on, from the same report: only the age moved.
+    now += 90_000;
+    const later = JSON.parse(await service.entityPostureJson(checkout));
+    expect(later.ageSeconds).toBe(90);
+    expect(later.clusters[0].ageSeconds).toBe(90);
+    expect({ ...later, ageSeconds: 0, clusters: [] }).toEqual({
+      ...first,
+      ageSeconds: 0,
+      clusters: [],
+    });
+    expect({ ...later.clusters[0], ageSeconds: 0 }).toEqual(first.clusters[0]);
+
+    // An entity with nothing in the cluster has no cluster part.
+    const nothing = component('nothing-here');
+    const empty = JSON.parse(await service.entityPostureJson(nothing));
+    expect(empty.clusters).toEqual([]);
+    expect(empty).toEqual(await service.entityPosture(nothing));
   });
 
   it('reports a workload without a proxy as not enrolled', async () => {

@@ -89,6 +89,37 @@ export interface ClusterReport {
 
 const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
+/** What may change between two views of one report: age, staleness, telemetry. */
+type LiveFields = 'ageSeconds' | 'stale' | 'telemetry' | 'readiness';
+
+/**
+ * The part of an entity's posture in one cluster that only the report
+ * decides, computed once per report and entity mapping and kept serialized:
+ * a page view then costs a lookup and a string, not a rebuild.
+ */
+interface PreparedClusterPosture {
+  fixed: Omit<EntityClusterPosture, LiveFields>;
+  /** `fixed` as JSON. */
+  json: string;
+  /** Without links: what telemetry and readiness are assessed on. */
+  workloads: WorkloadPosture[];
+}
+
+/** Answers kept per report: enough for every entity of a large catalog. */
+const PREPARED_BYTES_PER_REPORT = 64 * 2 ** 20;
+
+interface PreparedCache {
+  /** Insertion order is recency: a hit moves its entry to the end. */
+  entries: Map<string, PreparedClusterPosture | null>;
+  bytes: number;
+}
+
+/** One cluster's share of an entity's posture, before it is rendered. */
+interface ClusterPart {
+  live: Pick<EntityClusterPosture, LiveFields>;
+  prepared: PreparedClusterPosture;
+}
+
 /**
  * Keeps, per cluster, a snapshot and the engine's report, recomputed
  * (debounced) when the cluster's objects change, never per request; builds
@@ -103,6 +134,8 @@ export class MeshPostureService {
   private readonly links = new Map<string, LinkBuilder>();
   private readonly configs = new Map<string, IstioClusterConfig>();
   private readonly reportListeners = new Set<(report: ClusterReport) => void>();
+  // Keyed by the report object, so a new report starts with no answers.
+  private readonly prepared = new WeakMap<ClusterReport, PreparedCache>();
 
   constructor(
     private readonly options: {
@@ -268,9 +301,35 @@ export class MeshPostureService {
 
   /** Builds the posture of one entity; InputError for a bad selector annotation. */
   async entityPosture(entity: Entity): Promise<EntityPosture> {
+    const { summary, parts } = await this.assemble(entity);
+    return {
+      ...summary,
+      clusters: parts.map(p => ({ ...p.live, ...p.prepared.fixed })),
+    };
+  }
+
+  /**
+   * The same posture as {@link MeshPostureService.entityPosture}, as the
+   * JSON the API sends: each cluster's fixed part is spliced in as it was
+   * serialized when first asked for in this report.
+   */
+  async entityPostureJson(entity: Entity): Promise<string> {
+    const { summary, parts } = await this.assemble(entity);
+    const clusters = parts.map(
+      p => `${JSON.stringify(p.live).slice(0, -1)},${p.prepared.json.slice(1)}`,
+    );
+    return `${JSON.stringify(summary).slice(0, -1)},"clusters":[${clusters.join(
+      ',',
+    )}]}`;
+  }
+
+  private async assemble(entity: Entity): Promise<{
+    summary: Omit<EntityPosture, 'clusters'>;
+    parts: ClusterPart[];
+  }> {
     const mapping = entityWorkloadMapping(entity);
     const pendingClusters: string[] = [];
-    const clusters: EntityClusterPosture[] = [];
+    const parts: ClusterPart[] = [];
     for (const source of this.options.sources) {
       if (mapping.cluster && mapping.cluster !== source.cluster) continue;
       const report = this.reports.get(source.cluster);
@@ -278,47 +337,111 @@ export class MeshPostureService {
         pendingClusters.push(source.cluster);
         continue;
       }
-      const posture = await this.clusterPosture(
-        report,
-        mapping,
-        source.status(),
-      );
-      if (posture) clusters.push(posture);
+      const prepared = this.preparedPosture(report, mapping);
+      if (!prepared) continue;
+      parts.push({
+        prepared,
+        live: await this.liveFields(report, prepared, source.status()),
+      });
     }
-    const oldest = clusters.reduce<string | undefined>(
-      (min, c) => (!min || c.generatedAt < min ? c.generatedAt : min),
+    const oldest = parts.reduce<string | undefined>(
+      (min, p) =>
+        !min || p.prepared.fixed.generatedAt < min
+          ? p.prepared.fixed.generatedAt
+          : min,
       undefined,
     );
     const generatedAt = oldest ?? new Date(this.now).toISOString();
+    const clusters = parts.map(p => p.live);
     return {
-      entityRef: stringifyEntityRef(entity),
-      selector: {
-        labelSelector: mapping.labelSelector,
-        namespace: mapping.namespace,
-        cluster: mapping.cluster,
+      summary: {
+        entityRef: stringifyEntityRef(entity),
+        selector: {
+          labelSelector: mapping.labelSelector,
+          namespace: mapping.namespace,
+          cluster: mapping.cluster,
+        },
+        generatedAt,
+        ageSeconds: Math.max(
+          0,
+          Math.round((this.now - Date.parse(generatedAt)) / 1000),
+        ),
+        stale: clusters.some(c => c.stale) || pendingClusters.length > 0,
+        readiness: {
+          stage: leastAdvanced(clusters.map(c => c.readiness.stage)),
+          blockers: clusters.flatMap(c => c.readiness.blockers),
+          exceptions: clusters.flatMap(c => c.readiness.exceptions),
+          telemetryUnknown: clusters.some(c => c.readiness.telemetryUnknown),
+        },
+        pendingClusters,
       },
-      generatedAt,
-      ageSeconds: Math.max(
-        0,
-        Math.round((this.now - Date.parse(generatedAt)) / 1000),
-      ),
-      stale: clusters.some(c => c.stale) || pendingClusters.length > 0,
-      readiness: {
-        stage: leastAdvanced(clusters.map(c => c.readiness.stage)),
-        blockers: clusters.flatMap(c => c.readiness.blockers),
-        exceptions: clusters.flatMap(c => c.readiness.exceptions),
-        telemetryUnknown: clusters.some(c => c.readiness.telemetryUnknown),
-      },
-      clusters,
-      pendingClusters,
+      parts,
     };
   }
 
-  private async clusterPosture(
+  private async liveFields(
+    report: ClusterReport,
+    prepared: PreparedClusterPosture,
+    status: ClusterSyncStatus,
+  ): Promise<ClusterPart['live']> {
+    const traffic = await this.workloadTraffic(
+      report.cluster,
+      prepared.workloads,
+    );
+    return {
+      ageSeconds: Math.max(
+        0,
+        Math.round((this.now - report.computedAt.getTime()) / 1000),
+      ),
+      stale: status.degraded,
+      telemetry: traffic,
+      readiness: assessReadiness(
+        prepared.workloads,
+        prepared.fixed.findings,
+        traffic,
+        { controlPlaneNamespace: report.snapshot.istioNamespace },
+      ),
+    };
+  }
+
+  /** The entity's fixed posture in one report, from the cache or built now. */
+  private preparedPosture(
     report: ClusterReport,
     mapping: EntityWorkloadMapping,
-    status: ClusterSyncStatus,
-  ): Promise<EntityClusterPosture | undefined> {
+  ): PreparedClusterPosture | null {
+    let cache = this.prepared.get(report);
+    if (!cache) {
+      cache = { entries: new Map(), bytes: 0 };
+      this.prepared.set(report, cache);
+    }
+    const key = `${mapping.namespace ?? ''}\u0000${
+      mapping.labelSelector
+    }\u0000${mapping.cluster ?? ''}`;
+    const hit = cache.entries.get(key);
+    if (hit !== undefined) {
+      cache.entries.delete(key);
+      cache.entries.set(key, hit);
+      return hit;
+    }
+    const built = this.fixedPosture(report, mapping);
+    const prepared = built && {
+      ...built,
+      json: JSON.stringify(built.fixed),
+    };
+    cache.entries.set(key, prepared);
+    cache.bytes += prepared?.json.length ?? 0;
+    for (const [oldest, entry] of cache.entries) {
+      if (cache.bytes <= PREPARED_BYTES_PER_REPORT) break;
+      cache.entries.delete(oldest);
+      cache.bytes -= entry?.json.length ?? 0;
+    }
+    return prepared;
+  }
+
+  private fixedPosture(
+    report: ClusterReport,
+    mapping: EntityWorkloadMapping,
+  ): Omit<PreparedClusterPosture, 'json'> | null {
     const { snapshot, index } = report;
     const workloads = this.workloadsOf(report, mapping);
 
@@ -330,7 +453,7 @@ export class MeshPostureService {
     for (const s of index.servicesOf(mapping)) {
       serviceKeys.add(`${s.namespace}/${s.name}`);
     }
-    if (!workloads.length && !serviceKeys.size) return undefined;
+    if (!workloads.length && !serviceKeys.size) return null;
 
     const links = this.linksFor(report.cluster);
     const services: ServicePosture[] = [...serviceKeys].sort().flatMap(key => {
@@ -374,34 +497,26 @@ export class MeshPostureService {
     const findings = index.findingsAbout(touched, namespaces);
     const objects = appliedIstioObjects(snapshot, touched);
 
-    const traffic = await this.workloadTraffic(report.cluster, workloads);
-    const generatedAt = report.computedAt.toISOString();
     return {
-      cluster: report.cluster,
-      generatedAt,
-      ageSeconds: Math.max(
-        0,
-        Math.round((this.now - report.computedAt.getTime()) / 1000),
-      ),
-      stale: status.degraded,
-      workloads: workloads.map(w => ({
-        ...w,
-        links: links.workload(w.namespace, w.name),
-      })),
-      services,
-      authorizationPolicies: [...policies.values()],
-      findings,
-      telemetry: traffic,
-      readiness: assessReadiness(workloads, findings, traffic, {
-        controlPlaneNamespace: snapshot.istioNamespace,
-      }),
-      links: {
-        namespaces: Object.fromEntries(
-          namespaces.map(ns => [ns, links.namespace(ns)]),
-        ),
-        graph: links.graph(namespaces),
+      workloads,
+      fixed: {
+        cluster: report.cluster,
+        generatedAt: report.computedAt.toISOString(),
+        workloads: workloads.map(w => ({
+          ...w,
+          links: links.workload(w.namespace, w.name),
+        })),
+        services,
+        authorizationPolicies: [...policies.values()],
+        findings,
+        links: {
+          namespaces: Object.fromEntries(
+            namespaces.map(ns => [ns, links.namespace(ns)]),
+          ),
+          graph: links.graph(namespaces),
+        },
+        objects,
       },
-      objects,
     };
   }
 

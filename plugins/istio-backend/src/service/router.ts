@@ -94,7 +94,8 @@ export async function createRouter(
     if (!entity) {
       throw new NotFoundError(`entity ${kind}:${namespace}/${name} not found`);
     }
-    res.json(await posture.entityPosture(entity));
+    // Serialized by the service, which reuses what it serialized before.
+    res.type('application/json').send(await posture.entityPostureJson(entity));
   });
 
   router.get('/v1/adoption', async (req, res) => {
