@@ -114,6 +114,10 @@ interface PreparedCache {
   bytes: number;
 }
 
+/** An entry's share of the budget; keys count, as misses are kept as null. */
+const preparedSize = (key: string, entry: PreparedClusterPosture | null) =>
+  key.length + (entry?.json.length ?? 0);
+
 /** One cluster's share of an entity's posture, before it is rendered. */
 interface ClusterPart {
   live: Pick<EntityClusterPosture, LiveFields>;
@@ -429,11 +433,11 @@ export class MeshPostureService {
       json: JSON.stringify(built.fixed),
     };
     cache.entries.set(key, prepared);
-    cache.bytes += prepared?.json.length ?? 0;
+    cache.bytes += preparedSize(key, prepared);
     for (const [oldest, entry] of cache.entries) {
       if (cache.bytes <= PREPARED_BYTES_PER_REPORT) break;
       cache.entries.delete(oldest);
-      cache.bytes -= entry?.json.length ?? 0;
+      cache.bytes -= preparedSize(oldest, entry);
     }
     return prepared;
   }
