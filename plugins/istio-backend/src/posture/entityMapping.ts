@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   LabelRequirement,
+  assertSelectsByValue,
   parseLabelSelector,
 } from '@meshportal/plugin-istio-common';
 
@@ -32,7 +33,8 @@ export interface EntityWorkloadMapping {
  * does: the label selector annotation, else
  * `backstage.io/kubernetes-id=<kubernetes-id annotation or entity name>`,
  * narrowed by the namespace and cluster annotations.
- * Throws InputError when the selector annotation cannot be parsed.
+ * Throws InputError when the selector annotation cannot be parsed, or
+ * selects by no label value (only negations or bare keys).
  * @public
  */
 export function entityWorkloadMapping(entity: Entity): EntityWorkloadMapping {
@@ -53,6 +55,7 @@ export function entityWorkloadMapping(entity: Entity): EntityWorkloadMapping {
   let requirements: LabelRequirement[];
   try {
     requirements = parseLabelSelector(labelSelector);
+    assertSelectsByValue(requirements, labelSelector);
   } catch (error) {
     throw new InputError(
       `entity ${entity.metadata.name}: ${(error as Error).message}`,

@@ -111,6 +111,10 @@ describe('entity annotations', () => {
       /invalid label/,
     ],
     ['url-id', { [ID]: 'https://evil.example.com' }, /invalid label value/],
+    // Valid Kubernetes selectors that would claim every workload of the cluster.
+    ['negations-only', { [SELECTOR]: '!nonexistent' }, /no equality/],
+    ['inequality-only', { [SELECTOR]: 'app!=nope,!legacy' }, /no equality/],
+    ['bare-key', { [SELECTOR]: 'app' }, /no equality/],
   ];
 
   it('answers a clear 400 for each malformed annotation, and serves the rest', async () => {

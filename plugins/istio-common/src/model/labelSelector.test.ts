@@ -1,5 +1,6 @@
 import {
   LabelSelectorError,
+  assertSelectsByValue,
   labelsMatch,
   parseLabelSelector,
 } from './labelSelector';
@@ -64,5 +65,41 @@ describe('labelsMatch', () => {
     expect(match('team')).toBe(true);
     expect(match('!team')).toBe(false);
     expect(match('app=checkout,zone=b')).toBe(false);
+  });
+});
+
+describe('assertSelectsByValue', () => {
+  const check = (selector: string) => () =>
+    assertSelectsByValue(parseLabelSelector(selector), selector);
+
+  it('refuses selectors made only of negations or bare keys', () => {
+    for (const selector of [
+      '!nonexistent',
+      'app!=checkout',
+      'tier notin (web)',
+      'team',
+      '!legacy,env!=dev,team',
+    ]) {
+      expect(check(selector)).toThrow(LabelSelectorError);
+    }
+    expect(check('!nonexistent')).toThrow(
+      /"!nonexistent" has no equality \(a=b\) or set \(a in \(x,y\)\) requirement/,
+    );
+  });
+
+  it('accepts a selector with one equality or set requirement among negations', () => {
+    for (const selector of [
+      'app=checkout',
+      'app==checkout,!legacy',
+      'zone in (a,b),env!=dev',
+    ]) {
+      expect(check(selector)).not.toThrow();
+    }
+  });
+
+  it('leaves parsing alone: negation-only selectors still parse', () => {
+    expect(parseLabelSelector('!nonexistent')).toEqual([
+      { key: 'nonexistent', operator: 'doesnotexist' },
+    ]);
   });
 });

@@ -109,6 +109,29 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
   });
 }
 
+/**
+ * Refuses a selector that names no label value to look for: one made only
+ * of negations (`!a`, `a!=b`, `a notin (x)`) or bare keys (`a`) matches
+ * nearly every object of a cluster, so an entity annotated with it would
+ * claim (and show the manifests of) workloads that are not its own. At
+ * least one equality (`a=b`, `a==b`) or set (`a in (x,y)`) requirement is
+ * needed. Kept apart from {@link parseLabelSelector}, which follows the
+ * API server's grammar and accepts such selectors.
+ * Throws LabelSelectorError when no requirement selects by value.
+ * @public
+ */
+export function assertSelectsByValue(
+  requirements: LabelRequirement[],
+  selector: string,
+): void {
+  if (requirements.some(r => r.operator === 'in')) return;
+  throw new LabelSelectorError(
+    `selector "${shown(
+      selector,
+    )}" has no equality (a=b) or set (a in (x,y)) requirement; it would select nearly every workload of a cluster`,
+  );
+}
+
 /** True when the labels satisfy every requirement (Kubernetes semantics). @public */
 export function labelsMatch(
   requirements: LabelRequirement[],
@@ -130,4 +153,69 @@ export function labelsMatch(
         return false;
     }
   });
+}
+
+/**
+ * A Kubernetes `LabelSelector` object as written in manifests
+ * (`matchLabels` and `matchExpressions`).
+ * @public
+ */
+export interface LabelSelectorObject {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{
+    key?: string;
+    operator?: string;
+    values?: string[];
+  }>;
+}
+
+/**
+ * Whether the labels satisfy a `LabelSelector` object, as the API server
+ * judges webhook selectors: a missing selector matches everything, and so
+ * does an empty one; an invalid one (unknown operator, `In` without
+ * values...) matches nothing.
+ * @public
+ */
+export function labelSelectorMatches(
+  selector: LabelSelectorObject | null | undefined,
+  labels: Record<string, string>,
+): boolean {
+  if (!selector || typeof selector !== 'object') return true;
+  const matchLabels =
+    selector.matchLabels && typeof selector.matchLabels === 'object'
+      ? selector.matchLabels
+      : {};
+  for (const [key, value] of Object.entries(matchLabels)) {
+    if (labels[key] !== String(value)) return false;
+  }
+  const expressions = Array.isArray(selector.matchExpressions)
+    ? selector.matchExpressions
+    : [];
+  for (const expression of expressions) {
+    const key = String(expression?.key ?? '');
+    const values = Array.isArray(expression?.values)
+      ? expression.values.map(String)
+      : [];
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    switch (expression?.operator) {
+      case 'In':
+        if (values.length === 0 || !has || !values.includes(labels[key])) {
+          return false;
+        }
+        break;
+      case 'NotIn':
+        if (values.length === 0) return false;
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (values.length > 0 || !has) return false;
+        break;
+      case 'DoesNotExist':
+        if (values.length > 0 || has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
 }
