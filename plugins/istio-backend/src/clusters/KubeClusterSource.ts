@@ -1,11 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  ClusterProblemReason,
   ClusterSyncStatus,
   KindStatus,
   KubeObject,
 } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from './config';
 import { KubeApi, KubeApiError } from './KubeApi';
+import { clusterProblemReason } from './problemReason';
 import { ClusterSource, SourcedObject } from './types';
 import { WATCHED_KINDS, WatchedKind } from './watchedKinds';
 
@@ -138,7 +140,7 @@ class KindWatcher {
     // Swap only once the whole list is in.
     this.items = fresh;
     this.resourceVersion = version;
-    this.touch({ state: 'synced', message: undefined });
+    this.touch({ state: 'synced', reason: undefined, message: undefined });
     this.changed();
   }
 
@@ -163,14 +165,14 @@ class KindWatcher {
         if (event.type === 'DELETED') this.items.delete(key);
         else
           this.items.set(key, this.kind.project(event.object, this.apiVersion));
-        this.touch({ state: 'synced', message: undefined });
+        this.touch({ state: 'synced', reason: undefined, message: undefined });
         this.changed();
       },
       () => {
         // Resumed after a failure: the server replays what was missed from
         // here, so the kind is current again even if nothing changed.
         if (this.state.state !== 'error') return;
-        this.touch({ state: 'synced', message: undefined });
+        this.touch({ state: 'synced', reason: undefined, message: undefined });
         this.changed();
       },
     );
@@ -221,6 +223,7 @@ class KindWatcher {
           this.versionIndex = 0;
           this.touch({
             state: status === 403 ? 'forbidden' : 'absent',
+            reason: clusterProblemReason(error),
             message,
           });
           if (hadItems || wasPending) this.changed();
@@ -230,7 +233,12 @@ class KindWatcher {
         this.logger.warn(
           `istio: ${this.kind.kind} watch failed, retrying in ${backoff} ms: ${message}`,
         );
-        this.state = { ...this.state, state: 'error', message };
+        this.state = {
+          ...this.state,
+          state: 'error',
+          reason: clusterProblemReason(error),
+          message,
+        };
         if (wasPending) this.changed();
         // Jitter avoids every kind reconnecting in lock step.
         await sleep(backoff * (0.75 + Math.random() / 2), signal);
@@ -251,7 +259,7 @@ export class KubeClusterSource implements ClusterSource {
   private abort = new AbortController();
   private running: Promise<void>[] = [];
   private listeners = new Set<() => void>();
-  private startError?: string;
+  private startError?: { reason: ClusterProblemReason; message: string };
 
   constructor(
     private readonly config: IstioClusterConfig,
@@ -266,9 +274,14 @@ export class KubeClusterSource implements ClusterSource {
     try {
       api = await (this.options.connect ?? KubeApi.fromConfig)(this.config);
     } catch (error) {
-      this.startError = (error as Error).message;
+      const reason = clusterProblemReason(error);
+      this.startError = {
+        // Settings that cannot be used fail here before any request is made.
+        reason: reason === 'unknown' ? 'configuration' : reason,
+        message: (error as Error).message,
+      };
       this.logger.error(
-        `istio: cannot connect to cluster ${this.cluster}: ${this.startError}`,
+        `istio: cannot connect to cluster ${this.cluster}: ${this.startError.message}`,
       );
       return;
     }
@@ -319,7 +332,7 @@ export class KubeClusterSource implements ClusterSource {
         ready: true,
         degraded: true,
         kinds: [
-          { kind: '*', state: 'error', count: 0, message: this.startError },
+          { kind: '*', state: 'error', count: 0, ...this.startError },
         ],
       };
     }

@@ -156,6 +156,7 @@ export class SnapshotFileSource implements ClusterSource {
         kind: '*',
         state: 'error',
         count: 0,
+        reason: 'invalid-snapshot',
         message: this.errors.slice(0, 5).join('; '),
         lastEventTime: this.loadedAt,
       });

@@ -9,7 +9,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AdoptionHistoryResponse,
   ClusterStatusResponse,
+  ClusterStatusView,
   istioAdoptionReadPermission,
+  istioClustersReadPermission,
 } from '@meshportal/plugin-istio-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -48,6 +50,14 @@ function isoDate(req: Request, name: string, fallback: Date): string {
   return new Date(time).toISOString();
 }
 
+/** A cluster's status with each kind's state and reason, without the error text. */
+function withoutErrorDetails(cluster: ClusterStatusView): ClusterStatusView {
+  return {
+    ...cluster,
+    kinds: cluster.kinds.map(({ message: _message, ...kind }) => kind),
+  };
+}
+
 /**
  * The plugin's HTTP API, mounted at /api/istio.
  * @public
@@ -77,9 +87,17 @@ export async function createRouter(
   });
 
   router.get('/v1/clusters', async (req, res) => {
-    await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission: istioClustersReadPermission }],
+      { credentials },
+    );
+    const clusters = posture.clusterStatuses();
     res.json({
-      clusters: posture.clusterStatuses(),
+      clusters:
+        decision.result === AuthorizeResult.ALLOW
+          ? clusters
+          : clusters.map(withoutErrorDetails),
     } satisfies ClusterStatusResponse);
   });
 

@@ -15,6 +15,36 @@ export type KindSyncState =
   | 'error';
 
 /**
+ * Why a kind (or a whole cluster) is not synced, in words that name no
+ * host, path or server text, so every signed-in user may see it:
+ * - `unreachable`: no connection (refused, unknown host, reset);
+ * - `timeout`: the server did not answer in time;
+ * - `tls`: the server's certificate was not trusted or did not match;
+ * - `unauthorized`: the server refused the credentials (401);
+ * - `forbidden`: the credentials may not read this (403);
+ * - `absent`: no such resource (404), e.g. a CRD not installed;
+ * - `server-error`: the server failed (5xx);
+ * - `bad-response`: the answer could not be read;
+ * - `configuration`: the cluster's settings could not be used (a missing
+ *   kubeconfig or CA file, no server URL);
+ * - `invalid-snapshot`: a snapshot file could not be read or parsed;
+ * - `unknown`: anything else.
+ * @public
+ */
+export type ClusterProblemReason =
+  | 'unreachable'
+  | 'timeout'
+  | 'tls'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'absent'
+  | 'server-error'
+  | 'bad-response'
+  | 'configuration'
+  | 'invalid-snapshot'
+  | 'unknown';
+
+/**
  * The sync state of one kind of object in one cluster.
  * @public
  */
@@ -22,6 +52,13 @@ export interface KindStatus {
   kind: string;
   state: KindSyncState;
   count: number;
+  /** Why the kind is not synced; set with `forbidden`, `absent` and `error`. */
+  reason?: ClusterProblemReason;
+  /**
+   * The error as the server or the file system gave it (may name hosts,
+   * ports and paths). `GET /v1/clusters` includes it only for callers
+   * allowed `istio.clusters.read`.
+   */
   message?: string;
   /** ISO time of the last list or watch event received. */
   lastEventTime?: string;
@@ -43,7 +80,7 @@ export interface ClusterSyncStatus {
 
 /**
  * Sync state of one cluster, as `GET /v1/clusters` returns it (no
- * credentials).
+ * credentials; error details only with `istio.clusters.read`).
  * @public
  */
 export interface ClusterStatusView extends ClusterSyncStatus {

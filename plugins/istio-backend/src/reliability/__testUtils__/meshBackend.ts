@@ -153,6 +153,24 @@ function catalogWithHiding(
   });
 }
 
+/** A permission service deciding each (basic) permission with `allow`. */
+function permissionsDecidedBy(
+  allow: (permission: string, user: string | undefined) => boolean,
+) {
+  return mockServices.permissions.mock({
+    authorize: async (requests, opts) => {
+      const user = (
+        opts.credentials.principal as { userEntityRef?: string } | undefined
+      )?.userEntityRef;
+      return requests.map(r => ({
+        result: allow(r.permission.name, user)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      })) as any;
+    },
+  });
+}
+
 /** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
@@ -191,6 +209,8 @@ export async function startMeshBackend(
     entities?: Entity[];
     hiddenFrom?: Record<string, string[]>;
     permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    /** Decides each permission per user instead of `permission`. */
+    allow?: (permission: string, user: string | undefined) => boolean;
     /** Extra keys of the `istio.clusters` entry (prometheusUrl, …). */
     cluster?: Record<string, unknown>;
     /** `istio.telemetry`. */
@@ -241,9 +261,11 @@ export async function startMeshBackend(
           },
         },
       }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
+      options.allow
+        ? permissionsDecidedBy(options.allow).factory
+        : mockServices.permissions.factory({
+            result: options.permission ?? AuthorizeResult.ALLOW,
+          }),
       // No token, no credentials (the mock's default is a signed-in user).
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
