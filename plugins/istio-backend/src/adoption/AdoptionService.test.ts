@@ -99,6 +99,69 @@ describe('AdoptionService', () => {
     expect(report.topFindings.length).toBeGreaterThan(0);
   });
 
+  it('reads the catalog page by page, asking only for the fields it uses', async () => {
+    // 1200 annotated entities before the demo's: the demo's are on page 3.
+    const many = [
+      ...Array.from({ length: 1200 }, (_, i) =>
+        component(
+          `svc-${i}`,
+          { 'backstage.io/kubernetes-id': `svc-${i}` },
+          { owner: 'team-bulk' },
+        ),
+      ),
+      ...entities,
+    ].map(e => ({
+      ...e,
+      metadata: {
+        ...e.metadata,
+        description: 'x'.repeat(1000),
+        annotations: { ...e.metadata.annotations, 'other/note': 'unused' },
+      },
+    }));
+    const memory = catalogServiceMock({ entities: many });
+    const answers: Entity[][] = [];
+    const catalog = catalogServiceMock.mock({
+      queryEntities: async (req, opts) => {
+        const page = await memory.queryEntities(req, opts);
+        answers.push(page.items);
+        return page;
+      },
+    });
+    const paged = new AdoptionService(
+      posture,
+      catalog,
+      new TelemetryService(new Map(), '1h', logger),
+    );
+    const report = await paged.adoption({}, credentials);
+
+    const calls = catalog.queryEntities.mock.calls;
+    expect(calls.length).toBe(3);
+    for (const [request, opts] of calls) {
+      expect(opts).toEqual({ credentials });
+      expect((request as { limit: number }).limit).toBe(500);
+      expect((request as { fields: string[] }).fields).toContain('relations');
+    }
+    // Later pages follow the cursor of the one before.
+    expect(calls.slice(1).every(([r]) => 'cursor' in (r as object))).toBe(
+      true,
+    );
+    // Only the annotated ones are asked for (not `docs`).
+    expect(answers.flat().length).toBe(many.length - 1);
+    // What is not read is not sent.
+    for (const entity of answers.flat()) {
+      expect(entity.metadata.description).toBeUndefined();
+      expect(entity.metadata.annotations?.['other/note']).toBeUndefined();
+    }
+    // The last page counts like the first.
+    expect(report.unmappedEntities.map(e => e.entityRef)).toEqual([
+      'component:default/broken',
+    ]);
+    expect(
+      report.entities.find(e => e.entityRef === 'component:default/checkout')
+        ?.stage,
+    ).toBe('ready-for-strict');
+  });
+
   it('filters by system, owner and cluster', async () => {
     const bySystem = await adoption.adoption({ system: 'shop' }, credentials);
     expect(bySystem.totals.workloads).toBe(1);
@@ -147,7 +210,7 @@ describe('AdoptionService between requests', () => {
   let owner = 'team-shop';
   // Bob may not see checkout, as a catalog permission policy would decide.
   const catalog = catalogServiceMock.mock({
-    getEntities: (req, opts) => {
+    queryEntities: (req, opts) => {
       const { credentials } = opts as { credentials: BackstageCredentials };
       const principal = credentials.principal as { userEntityRef?: string };
       const visible = entities
@@ -161,7 +224,7 @@ describe('AdoptionService between requests', () => {
             principal.userEntityRef !== 'user:default/bob' ||
             e.metadata.name !== 'checkout',
         );
-      return catalogServiceMock({ entities: visible }).getEntities(req, opts);
+      return catalogServiceMock({ entities: visible }).queryEntities(req, opts);
     },
   });
   const telemetry = new TelemetryService(new Map(), '1h', logger);
@@ -209,11 +272,11 @@ describe('AdoptionService between requests', () => {
       UNMAPPED,
       'group:default/team-shop',
     ]);
-    for (const [, opts] of catalog.getEntities.mock.calls) {
+    for (const [, opts] of catalog.queryEntities.mock.calls) {
       expect(opts).toEqual({ credentials: expect.anything() });
     }
     expect(
-      catalog.getEntities.mock.calls.map(
+      catalog.queryEntities.mock.calls.map(
         ([, opts]) =>
           ((opts as any).credentials.principal as any).userEntityRef,
       ),

@@ -162,6 +162,34 @@ interface CachedSummary {
   cluster?: string;
 }
 
+/** Entities carrying either annotation that maps them to workloads. */
+const ANNOTATED_FILTER = [
+  { [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+  {
+    [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
+      CATALOG_FILTER_EXISTS,
+  },
+];
+
+/** Everything the mapping and the grouping read of an entity; the catalog sends nothing else. */
+const ENTITY_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  ...[
+    KUBERNETES_ID_ANNOTATION,
+    KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+    KUBERNETES_NAMESPACE_ANNOTATION,
+    KUBERNETES_CLUSTER_ANNOTATION,
+  ].map(annotation => `metadata.annotations.${annotation}`),
+  'spec.owner',
+  'spec.system',
+  'relations',
+];
+
+/** Entities per catalog page. */
+const CATALOG_PAGE_SIZE = 500;
+
 /** Catalog answers, and summaries per catalog answer and filters, kept. */
 const CATALOG_VIEWS = 8;
 const SUMMARIES = 64;
@@ -266,25 +294,30 @@ export class AdoptionService {
     }
   }
 
+  /**
+   * The annotated entities the caller may see, page by page through the
+   * catalog's cursor, with only the fields the mapping and grouping read.
+   */
   private async annotatedEntities(
     credentials: BackstageCredentials,
   ): Promise<Entity[]> {
-    const { items } = await this.catalog.getEntities(
-      {
-        filter: [
-          {
-            [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-          {
-            [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-        ],
-      },
-      { credentials },
-    );
-    return items.filter(hasKubernetesAnnotations);
+    const entities: Entity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: CATALOG_PAGE_SIZE, fields: ENTITY_FIELDS }
+          : {
+              filter: ANNOTATED_FILTER,
+              limit: CATALOG_PAGE_SIZE,
+              fields: ENTITY_FIELDS,
+            },
+        { credentials },
+      );
+      entities.push(...page.items);
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    return entities.filter(hasKubernetesAnnotations);
   }
 
   /** Maps the catalog's answer, or reuses the mapping of an identical answer. */

@@ -64,7 +64,7 @@ const config = {
 function catalogHidingLedgerFromMallory() {
   const catalog = catalogServiceMock({ entities });
   return catalogServiceMock.mock({
-    getEntities: (req, opts) => catalog.getEntities(req, opts),
+    queryEntities: (req, opts) => catalog.queryEntities(req, opts),
     getEntityByRef: async (ref, opts) => {
       const { credentials } = opts as { credentials: BackstageCredentials };
       const principal = credentials.principal as { userEntityRef?: string };
@@ -235,6 +235,46 @@ describe('istio backend router', () => {
       .set('authorization', mockCredentials.user.header());
     expect(bad.status).toBe(400);
     expect(bad.body.error.name).toBe('InputError');
+  });
+
+  it('bounds the history range and its number of points', async () => {
+    backend = await startBackend();
+    const history = (query: string) =>
+      request(backend.server)
+        .get(`/api/istio/v1/adoption/history?${query}`)
+        .set('authorization', mockCredentials.user.header());
+
+    // Hourly periods (the default): 2000 points are about 83 days.
+    const ok = await history('from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z');
+    expect(ok.status).toBe(200);
+
+    const tooManyPoints = await history(
+      'from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z',
+    );
+    expect(tooManyPoints.status).toBe(400);
+    expect(tooManyPoints.body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(
+        /3624 recording periods of 60 minutes; at most 2000 points/,
+      ),
+    });
+
+    const reversed = await history(
+      'from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    );
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.message).toMatch(/"from" is after "to"/);
+
+    // Both limits of a decade are named in one answer.
+    const decade = await history(
+      'from=2016-01-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    );
+    expect(decade.status).toBe(400);
+    expect(decade.body.error.message).toMatch(
+      /3653 days; at most 400 days.*87672 recording periods/,
+    );
+    // Without "from", 30 days before "to" are read: within the bounds.
+    expect((await history('to=2026-02-01T00:00:00Z')).status).toBe(200);
   });
 
   it('answers 403 for adoption when the permission is denied', async () => {

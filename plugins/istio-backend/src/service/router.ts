@@ -17,6 +17,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { AdoptionService } from '../adoption/AdoptionService';
 import { AdoptionHistory } from '../history/AdoptionHistory';
+import { checkHistoryRange } from '../history/historyRange';
 import { MeshPostureService } from '../posture/MeshPostureService';
 
 /** @public */
@@ -134,7 +135,7 @@ export async function createRouter(
     const now = new Date();
     const to = isoDate(req, 'to', now);
     const from = isoDate(req, 'from', new Date(Date.parse(to) - 30 * DAY_MS));
-    if (from > to) throw new InputError('"from" is after "to"');
+    checkHistoryRange(from, to, history?.periodMs);
     let entity = optionalString(req, 'entity');
     if (entity) {
       try {

@@ -141,10 +141,13 @@ function catalogWithHiding(
       : undefined;
   };
   return catalogServiceMock.mock({
-    getEntities: async (req, opts) => {
-      const result = await catalog.getEntities(req, opts);
+    queryEntities: async (req, opts) => {
+      const result = await catalog.queryEntities(req, opts);
       const { credentials } = opts as { credentials: BackstageCredentials };
-      return { items: result.items.filter(e => visible(credentials, e)) };
+      return {
+        ...result,
+        items: result.items.filter(e => visible(credentials, e)),
+      };
     },
     getEntityByRef: async (ref, opts) => {
       const { credentials } = opts as { credentials: BackstageCredentials };
