@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
 import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 
 // Browser tests run Debian's Chromium: this machine cannot download a browser
@@ -14,6 +15,14 @@ const chromium = {
     '--no-first-run',
   ],
 };
+
+// Fail at once, naming the part, rather than after the demo's build with a
+// launch error in every test. No browser test can run without it, CI or not.
+if (!existsSync(chromium.executablePath)) {
+  throw new Error(
+    `Chromium (${chromium.executablePath}) is missing: install Debian's chromium (scripts/test.sh does) or set CHROMIUM_PATH.`,
+  );
+}
 
 export default defineConfig({
   timeout: 90_000,

@@ -1,6 +1,6 @@
 # Sourced by start.sh and test.sh: brings what the project needs onto the
-# machine (Node 22, the locked dependencies, Chromium, Prometheus, a running
-# PostgreSQL) and exports the environment. Idempotent: each step checks first.
+# machine (Node 22, the locked dependencies, Chromium, Prometheus, kubectl, a
+# running PostgreSQL) and exports the environment. Idempotent: each step checks first.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,6 +45,11 @@ apt_install() {
 
 ensure_chromium() {
   [ -x /usr/bin/chromium ] || { log "installing Debian's chromium"; apt_install chromium; }
+}
+
+# The kube test server's conformance test runs the real kubectl at this path.
+ensure_kubectl() {
+  [ -x /usr/bin/kubectl ] || { log "installing Debian's kubernetes-client"; apt_install kubernetes-client; }
 }
 
 ensure_prometheus() {

@@ -6,9 +6,12 @@ source "$(dirname "$0")/env.sh"
 ensure_dependencies
 ensure_chromium
 ensure_prometheus
+ensure_kubectl
 ensure_postgres
 
-# Non-interactive runs everywhere: no jest watch mode.
+# Non-interactive runs everywhere: no jest watch mode. CI=true also makes a
+# suite whose real part (kubectl, PostgreSQL, Prometheus, Chromium, ../shared)
+# is missing fail, naming it, instead of skipping.
 export CI="${CI:-true}"
 
 OUT="$REPO_ROOT/test-output"

@@ -7,6 +7,7 @@ import {
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { requirePostgres15 } from '@meshportal/test-parts';
 import { Knex } from 'knex';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -47,14 +48,7 @@ const config = {
 };
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
-const withPostgres = databases.eachSupportedId().length > 0;
-const describeWithPostgres = withPostgres ? describe : describe.skip;
-if (!withPostgres) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'PostgreSQL 15 not available (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING): replica tests skipped',
-  );
-}
+const describeWithPostgres = requirePostgres15(databases);
 
 async function startReplica(knex: Knex) {
   const scheduler = mockServices.scheduler.mock();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { requireRealPart } from '@meshportal/test-parts';
 import { AdoptionService } from '../adoption/AdoptionService';
 import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
 import { MeshPostureService } from '../posture/MeshPostureService';
@@ -28,14 +29,11 @@ const FIXTURE = join(__dirname, '../__fixtures__/demo');
 const logger = mockServices.logger.mock();
 const run = promisify(execFile);
 
-const available = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
-const describeWithPrometheus = available ? describe : describe.skip;
-if (!available) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `${PROMETHEUS} or ${PROMTOOL} not found: real Prometheus tests skipped`,
-  );
-}
+const describeWithPrometheus = requireRealPart(
+  `Prometheus (${PROMETHEUS}, ${PROMTOOL})`,
+  existsSync(PROMETHEUS) && existsSync(PROMTOOL),
+  "install Debian's prometheus (scripts/env.sh does)",
+);
 
 const STEP_S = 60;
 const SPAN_S = 2 * 3600;
