@@ -9,6 +9,7 @@ export * from './model/meshConfig';
 export * from './model/snapshot';
 export * from './model/labelSelector';
 export * from './model/findings';
+export * from './manifests';
 export * from './analysis/types';
 export * from './analysis/analyzeMesh';
 export * from './permissions';
