@@ -42,6 +42,35 @@ export interface WorkloadPosture {
   services: string[];
 }
 
+/**
+ * What auto mTLS sends to one workload behind a Service port: mTLS to its
+ * sidecar pods, unless the workload's own PeerAuthentication for the target
+ * port is DISABLE; plaintext to pods without a sidecar.
+ * @public
+ */
+export interface ClientTlsEndpoint {
+  /** `namespace/name` of the workload. */
+  workload: string;
+  /** The container port the Service port reaches; absent for the portless summary. */
+  targetPort?: number | string;
+  mode: 'ISTIO_MUTUAL' | 'DISABLE';
+  reason: 'sidecar' | 'noSidecar' | 'peerAuthenticationDisable';
+  /** With `peerAuthenticationDisable`: the policy that says DISABLE (`namespace/name`), null for none. */
+  policy?: string | null;
+}
+
+/** What a client sends on one port of a host. @public */
+export interface ClientTlsPortEntry {
+  /**
+   * The DestinationRule mode, or under auto mTLS `ISTIO_MUTUAL` when at
+   * least one endpoint gets mTLS and `DISABLE` when none does.
+   */
+  mode: ClientTlsMode;
+  source: 'destinationRule' | 'autoMtls';
+  /** When auto mTLS decides per endpoint: what each workload behind the port gets. */
+  endpoints?: ClientTlsEndpoint[];
+}
+
 /** What a client sends to one host (and port) under one DestinationRule or auto mTLS. @public */
 export interface ClientTlsEntry {
   /** `namespace/name` of the DestinationRule, or null when only auto mTLS applies. */
@@ -49,12 +78,17 @@ export interface ClientTlsEntry {
   host: string;
   /**
    * The TLS the client sends: an explicit DestinationRule mode, or what auto
-   * mTLS decides (`ISTIO_MUTUAL` or `DISABLE`).
+   * mTLS decides (`ISTIO_MUTUAL` or `DISABLE`); the mode every Service port
+   * shares when they agree.
    */
   mode: ClientTlsMode;
   source: 'destinationRule' | 'autoMtls';
-  /** Ports whose setting differs because of `portLevelSettings`. */
-  ports: Record<string, { mode: ClientTlsMode; source: 'destinationRule' | 'autoMtls' }>;
+  /**
+   * Per port: every Service port that auto mTLS decides per endpoint, and
+   * any port (Service port or `portLevelSettings`) whose setting differs
+   * from `mode`.
+   */
+  ports: Record<string, ClientTlsPortEntry>;
 }
 
 /** The result of one analysis. @public */

@@ -23,12 +23,25 @@ export interface MeshConfig {
  * @public
  */
 export interface InjectorConfig {
-  /** `enabled` (default) or `disabled`: whether namespaces/pods must opt in. */
-  policy: 'enabled' | 'disabled';
+  /**
+   * The injector's `policy` as written: `enabled` (the chart's default)
+   * injects selected pods unless they opt out, `disabled` only those that opt
+   * in; any other value, or none, makes the injector inject nothing.
+   */
+  policy: string;
   /** Inject into every non-system namespace without labels. */
   enableNamespacesByDefault: boolean;
-  neverInjectSelector: Array<{ matchLabels?: Record<string, string> }>;
-  alwaysInjectSelector: Array<{ matchLabels?: Record<string, string> }>;
+  neverInjectSelector: InjectorSelector[];
+  alwaysInjectSelector: InjectorSelector[];
+}
+
+/**
+ * A never/always inject selector: a Kubernetes label selector as written.
+ * @public
+ */
+export interface InjectorSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key?: string; operator?: string; values?: string[] }>;
 }
 
 /** Istio's defaults for a mesh without configuration. @public */
@@ -108,7 +121,8 @@ export function injectorConfigFrom(data: Record<string, string> | undefined): In
   const webhook = asRecord(values.sidecarInjectorWebhook);
   const selectors = (v: unknown) => (Array.isArray(v) ? v.map(asRecord) : []);
   return {
-    policy: config.policy === 'disabled' ? 'disabled' : 'enabled',
+    // Not validated by the injector: an unknown or missing value disables it.
+    policy: typeof config.policy === 'string' ? config.policy : '',
     enableNamespacesByDefault: webhook.enableNamespacesByDefault === true,
     neverInjectSelector: selectors(config.neverInjectSelector),
     alwaysInjectSelector: selectors(config.alwaysInjectSelector),

@@ -66,14 +66,31 @@ describe('clientTls', () => {
     expect(entry).toMatchObject({ mode: 'ISTIO_MUTUAL', source: 'autoMtls' });
   });
 
-  it('reports services without any DestinationRule with auto mTLS only', () => {
+  it('reports services without any DestinationRule with auto mTLS only, port by port', () => {
+    const endpoint = (targetPort: number) => ({
+      workload: 'shop/reviews',
+      targetPort,
+      mode: 'ISTIO_MUTUAL',
+      reason: 'sidecar',
+    });
     expect(entries(meshed)).toEqual([
       {
         destinationRule: null,
         host: REVIEWS,
         mode: 'ISTIO_MUTUAL',
         source: 'autoMtls',
-        ports: {},
+        ports: {
+          '9080': {
+            mode: 'ISTIO_MUTUAL',
+            source: 'autoMtls',
+            endpoints: [endpoint(9080)],
+          },
+          '9090': {
+            mode: 'ISTIO_MUTUAL',
+            source: 'autoMtls',
+            endpoints: [endpoint(9090)],
+          },
+        },
       },
     ]);
   });
@@ -104,7 +121,7 @@ describe('clientTls', () => {
     expect(entry).toMatchObject({ mode: 'DISABLE', source: 'destinationRule' });
   });
 
-  it('lets a port entry replace the top-level policy, falling back to auto mTLS without tls', () => {
+  it('lets a port entry replace the top-level policy; its endpoints still read the top-level mode', () => {
     const [entry] = entries([
       ...meshed,
       dr('reviews', 'shop', 'reviews', {
@@ -118,9 +135,11 @@ describe('clientTls', () => {
         ],
       }),
     ]);
+    // The cluster of 9080 has auto mTLS, but the endpoint check reads the
+    // top-level SIMPLE: not ISTIO_MUTUAL, so the endpoints get plaintext.
     expect(entry).toMatchObject({ mode: 'SIMPLE', source: 'destinationRule' });
     expect(entry.ports).toEqual({
-      '9080': { mode: 'ISTIO_MUTUAL', source: 'autoMtls' },
+      '9080': { mode: 'DISABLE', source: 'autoMtls' },
     });
   });
 
@@ -269,5 +288,78 @@ describe('destinationRuleFor', () => {
       'private',
     );
     expect(destinationRuleFor(snapshot, REVIEWS, 'front')).toBeUndefined();
+  });
+});
+
+describe('client TLS deviations fixed for issue 16', () => {
+  it('sends plaintext, with a per-port entry, to an endpoint whose own port policy is DISABLE', () => {
+    const [entry] = entries([
+      ...meshed,
+      pa('ns', 'shop', { mode: 'STRICT' }),
+      pa('legacy-port', 'shop', {
+        selector: { app: 'reviews' },
+        ports: { '9080': 'DISABLE' },
+      }),
+    ]);
+    expect(entry.ports['9080']).toEqual({
+      mode: 'DISABLE',
+      source: 'autoMtls',
+      endpoints: [
+        {
+          workload: 'shop/reviews',
+          targetPort: 9080,
+          mode: 'DISABLE',
+          reason: 'peerAuthenticationDisable',
+          policy: 'shop/legacy-port',
+        },
+      ],
+    });
+    expect(entry.ports['9090']).toMatchObject({ mode: 'ISTIO_MUTUAL' });
+  });
+
+  it('infers DISABLE for a headless service with an endpoint lacking a sidecar', () => {
+    const headless = service('reviews', 'shop', { app: 'reviews' }, [
+      { name: 'http', port: 9080, targetPort: 9080 },
+    ]);
+    (headless.spec as any).clusterIP = 'None';
+    // Opted out of injection: an endpoint without a sidecar.
+    const legacy = deployment('reviews-legacy', 'shop', {
+      app: 'reviews',
+      'sidecar.istio.io/inject': 'false',
+    });
+    const base = [
+      namespace('shop', { 'istio-injection': 'enabled' }),
+      deployment('reviews', 'shop', { app: 'reviews' }),
+      pa('ns', 'shop', { mode: 'STRICT' }),
+    ];
+    const tls = (objects: KubeObject[]) =>
+      clientTlsFor(snapshotOf(objects), REVIEWS, 9080, 'front');
+
+    expect(tls([...base, headless, legacy])).toMatchObject({
+      mode: 'DISABLE',
+      cause: 'passthroughDisable',
+    });
+    // All endpoints with a sidecar: auto mTLS as for any service.
+    expect(tls([...base, headless])).toMatchObject({
+      mode: 'ISTIO_MUTUAL',
+      cause: 'auto',
+    });
+    // No endpoints at all: DISABLE too.
+    expect(tls([headless]).cause).toBe('passthroughDisable');
+    // A ClusterIP service decides per endpoint...
+    const clusterIp = service('reviews', 'shop', { app: 'reviews' }, [
+      { name: 'http', port: 9080, targetPort: 9080 },
+    ]);
+    expect(tls([...base, clusterIp, legacy])).toMatchObject({
+      mode: 'ISTIO_MUTUAL',
+      cause: 'auto',
+    });
+    // ...unless a DestinationRule load balancer PASSTHROUGH makes it passthrough.
+    const passthrough = dr('reviews', 'shop', 'reviews', {
+      loadBalancer: { simple: 'PASSTHROUGH' },
+    });
+    expect(tls([...base, clusterIp, legacy, passthrough]).cause).toBe(
+      'passthroughDisable',
+    );
   });
 });

@@ -1,4 +1,8 @@
-import { ClientTlsEntry } from '../analysis/types';
+import {
+  ClientTlsEndpoint,
+  ClientTlsEntry,
+  ClientTlsPortEntry,
+} from '../analysis/types';
 import {
   ClientTlsMode,
   ClientTlsSettings,
@@ -16,9 +20,11 @@ import {
   resolveHost,
 } from './meshIndex';
 import {
+  EffectiveMtlsMode,
   compareByAge,
   inferServiceMtlsMode,
   mtlsModeAtPort,
+  peerAuthenticationAtPort,
 } from './peerAuthentication';
 import { WorkloadRecord, hasSidecar, targetPortOf } from './workloads';
 
@@ -41,10 +47,12 @@ export interface AppliedDestinationRule {
 
 /**
  * Why a client sends what it sends: a DestinationRule `tls` (`explicit`);
- * auto mTLS off, a host that is not a known Service, or a namespace/mesh
- * mode of DISABLE (no TLS on the cluster at all); a DestinationRule mode
- * applied to the endpoints by Istio's endpoint check (`endpointOverride`);
- * or auto mTLS deciding per endpoint (`auto`).
+ * auto mTLS off, a host that is not a Service of the mesh (unknown, or
+ * ExternalName), a namespace/mesh mode of DISABLE, or a passthrough
+ * (headless) Service with no endpoints or an endpoint without a sidecar
+ * (no TLS on the cluster at all); a DestinationRule mode applied to the
+ * endpoints by Istio's endpoint check (`endpointOverride`); or auto mTLS
+ * deciding per endpoint (`auto`).
  * @public
  */
 export type ClientTlsCause =
@@ -52,6 +60,7 @@ export type ClientTlsCause =
   | 'autoMtlsOff'
   | 'notInMesh'
   | 'inferredDisable'
+  | 'passthroughDisable'
   | 'endpointOverride'
   | 'auto';
 
@@ -60,6 +69,11 @@ export type ClientTlsCause =
  * @public
  */
 export interface ClientTlsDecision {
+  /**
+   * The mode of the cluster: under auto mTLS `ISTIO_MUTUAL` when at least
+   * one endpoint gets mTLS, `DISABLE` when none does; `endpoints` then says
+   * which.
+   */
   mode: ClientTlsMode;
   source: 'destinationRule' | 'autoMtls';
   cause: ClientTlsCause;
@@ -69,6 +83,8 @@ export interface ClientTlsDecision {
   portLevel: boolean;
   /** The subset whose own traffic policy decided, if any. */
   subset?: DestinationRuleSubset;
+  /** With cause `auto`: what each workload behind the service gets. */
+  endpoints?: ClientTlsEndpoint[];
 }
 
 const TLS_MODES: ReadonlySet<string> = new Set([
@@ -300,10 +316,19 @@ export function tlsAtPort(
   return { tls: policy?.tls, portLevel: false, fromSubset: false };
 }
 
+/** A policy's mode for the endpoint check: a port entry with `tls`, else the policy's `tls`. */
+function policyTlsMode(
+  policy: TrafficPolicy | undefined,
+  port: number | undefined,
+): ClientTlsMode | undefined {
+  return explicitMode(portEntry(policy, port)?.tls ?? policy?.tls);
+}
+
 /**
  * The mode Istio's endpoint check (`mtls_checker.go`) reads from a
- * DestinationRule: for a subset route the subset's policy only, otherwise
- * the top-level `tls` overridden by a port entry that has `tls`. Unlike the
+ * DestinationRule: for a subset route the subset's policy, falling back to
+ * the top-level one when the subset sets no mode for the port; otherwise the
+ * top-level `tls` overridden by a port entry that has `tls`. Unlike the
  * cluster, a port entry without `tls` does not hide the top-level mode here.
  * @public
  */
@@ -313,27 +338,127 @@ export function endpointTlsMode(
   subsetPolicy?: TrafficPolicy,
   routedToSubset = false,
 ): ClientTlsMode | undefined {
-  const source = routedToSubset ? subsetPolicy : policy;
-  const entry = portEntry(source, port);
-  return explicitMode(entry?.tls ?? source?.tls);
+  const subsetMode = routedToSubset
+    ? policyTlsMode(subsetPolicy, port)
+    : undefined;
+  return subsetMode ?? policyTlsMode(policy, port);
 }
 
-/** Whether auto mTLS would use mTLS toward a workload's endpoints on a port. */
-function acceptsAutoMtls(
+/**
+ * Whether Istio treats a Service as passthrough: headless
+ * (`clusterIP: None`), or a DestinationRule load balancer `PASSTHROUGH`.
+ * @public
+ */
+export function isPassthroughService(
+  service: ServiceRecord,
+  trafficPolicy: TrafficPolicy | undefined,
+): boolean {
+  return (
+    service.resource.spec?.clusterIP === 'None' ||
+    trafficPolicy?.loadBalancer?.simple === 'PASSTHROUGH'
+  );
+}
+
+/** ExternalName Services are outside the mesh for Istio (`MeshExternal`). */
+function isMeshExternal(service: ServiceRecord): boolean {
+  return service.resource.spec?.type === 'ExternalName';
+}
+
+/**
+ * A passthrough Service with no endpoints, or with an endpoint that has no
+ * sidecar: clients infer DISABLE for all of it.
+ */
+function passthroughInfersDisable(
+  service: ServiceRecord,
+  trafficPolicy: TrafficPolicy | undefined,
+): boolean {
+  return (
+    isPassthroughService(service, trafficPolicy) &&
+    (service.workloads.length === 0 ||
+      service.workloads.some(w => w.posture.dataplane !== 'sidecar'))
+  );
+}
+
+/**
+ * `BestEffortInferServiceMTLSMode` (`pilot/pkg/model/push_context.go`): the
+ * mode clients assume for a Service before auto mTLS looks at endpoints.
+ * Undefined for a Service outside the mesh (ExternalName). A passthrough
+ * Service infers DISABLE when it has no endpoints or one without a sidecar;
+ * otherwise the namespace and mesh policies decide (workload and port
+ * policies are never looked at). `trafficPolicy` is the DestinationRule's
+ * top-level policy, or a subset's own policy for a subset route.
+ * @public
+ */
+export function bestEffortInferServiceMtlsMode(
+  snapshot: MeshSnapshot,
+  service: ServiceRecord,
+  trafficPolicy?: TrafficPolicy,
+): EffectiveMtlsMode | undefined {
+  if (isMeshExternal(service)) return undefined;
+  if (passthroughInfersDisable(service, trafficPolicy)) return 'DISABLE';
+  return inferServiceMtlsMode(snapshot, service.resource.namespace);
+}
+
+/** The container port a service port number reaches on a workload. */
+function targetPortFor(
   workload: WorkloadRecord,
   service: ServiceRecord,
-  port: number | undefined,
-): boolean {
-  if (!hasSidecar(workload)) return false;
-  if (port === undefined) return workload.posture.mtls.mode !== 'DISABLE';
+  port: number,
+): number | string {
   const servicePorts = service.resource.spec?.ports;
   const servicePort = Array.isArray(servicePorts)
     ? servicePorts.find(p => p?.port === port)
     : undefined;
-  const target = servicePort
-    ? targetPortOf(servicePort, workload.template.spec)
-    : port;
-  return mtlsModeAtPort(workload.posture.mtls, target) !== 'DISABLE';
+  return servicePort ? targetPortOf(servicePort, workload.template.spec) : port;
+}
+
+/**
+ * What auto mTLS sends to one workload's endpoints on a port
+ * (`mtls_checker.go`): mTLS only to sidecar pods whose own policy for the
+ * target port is not DISABLE. A workload with only some pods injected gets
+ * one entry for each group.
+ */
+function autoMtlsEndpoints(
+  workload: WorkloadRecord,
+  service: ServiceRecord,
+  port: number | undefined,
+): ClientTlsEndpoint[] {
+  const name = `${workload.posture.namespace}/${workload.posture.name}`;
+  const targetPort =
+    port === undefined ? undefined : targetPortFor(workload, service, port);
+  const base =
+    targetPort === undefined
+      ? { workload: name }
+      : { workload: name, targetPort };
+  if (!hasSidecar(workload)) {
+    return [{ ...base, mode: 'DISABLE', reason: 'noSidecar' }];
+  }
+  const mode =
+    targetPort === undefined
+      ? workload.posture.mtls.mode
+      : mtlsModeAtPort(workload.posture.mtls, targetPort);
+  if (mode === 'DISABLE') {
+    const policy =
+      targetPort === undefined
+        ? workload.peerAuthentication.decidedBy
+        : peerAuthenticationAtPort(workload.peerAuthentication, targetPort);
+    return [
+      {
+        ...base,
+        mode: 'DISABLE',
+        reason: 'peerAuthenticationDisable',
+        policy: policy ? `${policy.namespace}/${policy.name}` : null,
+      },
+    ];
+  }
+  const mtls: ClientTlsEndpoint = {
+    ...base,
+    mode: 'ISTIO_MUTUAL',
+    reason: 'sidecar',
+  };
+  return workload.posture.dataplane === 'partial'
+    ? [mtls, { ...base, mode: 'DISABLE', reason: 'noSidecar' }]
+    : [mtls];
 }
 
 /**
@@ -341,10 +466,11 @@ function acceptsAutoMtls(
  * (or none), optionally when routed to one subset and toward one workload's
  * endpoints. A DestinationRule `tls` is used as written. Without one, the
  * cluster gets auto mTLS only when it is enabled, the host is a known
- * Service and its namespace/mesh mode is not DISABLE; each endpoint then
- * gets mTLS unless the DestinationRule's endpoint mode says otherwise, it
- * has no sidecar, or its own PeerAuthentication (workload and port
- * included) is DISABLE.
+ * Service of the mesh, it is not a passthrough Service with an endpoint
+ * lacking a sidecar, and its namespace/mesh mode is not DISABLE; each
+ * endpoint then gets mTLS unless the DestinationRule's endpoint mode says
+ * otherwise, it has no sidecar, or its own PeerAuthentication (workload and
+ * port included) is DISABLE.
  * @public
  */
 export function clientTlsUnder(
@@ -378,7 +504,13 @@ export function clientTlsUnder(
     portLevel,
   });
   if (!snapshot.meshConfig.enableAutoMtls) return plaintext('autoMtlsOff');
-  if (!service) return plaintext('notInMesh');
+  if (!service || isMeshExternal(service)) return plaintext('notInMesh');
+  // Istio infers from the DestinationRule's top-level policy, or from a
+  // subset's own policy on a subset route (`cluster_builder.go`).
+  const inferFrom = subset ? subset.trafficPolicy : applied?.trafficPolicy;
+  if (passthroughInfersDisable(service, inferFrom)) {
+    return plaintext('passthroughDisable');
+  }
   if (
     inferServiceMtlsMode(snapshot, service.resource.namespace) === 'DISABLE'
   ) {
@@ -390,9 +522,11 @@ export function clientTlsUnder(
     subset?.trafficPolicy,
     !!subset,
   );
-  if (endpointMode === 'DISABLE' || endpointMode === 'ISTIO_MUTUAL') {
+  if (endpointMode) {
+    // The endpoints keep Istio mTLS only for ISTIO_MUTUAL; any other mode
+    // drops their mTLS label and auto mTLS sends them plaintext.
     return {
-      mode: endpointMode,
+      mode: endpointMode === 'ISTIO_MUTUAL' ? 'ISTIO_MUTUAL' : 'DISABLE',
       source: 'autoMtls',
       cause: 'endpointOverride',
       rule: subset ? subset.rule : applied?.policyRule,
@@ -400,17 +534,20 @@ export function clientTlsUnder(
       ...(subset ? { subset } : {}),
     };
   }
-  const endpoints = workload
+  const workloads = workload
     ? [workload]
     : service.workloads.filter(
         w => !subset || selectorMatches(subset.labels, w.posture.labels),
       );
-  const mtls = endpoints.some(w => acceptsAutoMtls(w, service, port));
+  const endpoints = workloads.flatMap(w => autoMtlsEndpoints(w, service, port));
   return {
-    mode: mtls ? 'ISTIO_MUTUAL' : 'DISABLE',
+    mode: endpoints.some(e => e.mode === 'ISTIO_MUTUAL')
+      ? 'ISTIO_MUTUAL'
+      : 'DISABLE',
     source: 'autoMtls',
     cause: 'auto',
     portLevel,
+    endpoints,
   };
 }
 
@@ -433,6 +570,20 @@ export function clientTlsFor(
   );
 }
 
+function portEntryOf(decision: ClientTlsDecision): ClientTlsPortEntry {
+  return {
+    mode: decision.mode,
+    source: decision.source,
+    ...(decision.endpoints ? { endpoints: decision.endpoints } : {}),
+  };
+}
+
+/**
+ * One output entry: the decision without a port, then one per Service port
+ * and per `portLevelSettings` port. Ports that auto mTLS decides per
+ * endpoint are always listed, others only when they differ from the
+ * entry's mode. When every Service port agrees, the entry takes their mode.
+ */
 function entryFor(
   snapshot: MeshSnapshot,
   applied: AppliedDestinationRule | undefined,
@@ -440,14 +591,35 @@ function entryFor(
   host: string,
   service: ServiceRecord | undefined,
 ): ClientTlsEntry {
-  const top = clientTlsUnder(snapshot, applied, service, undefined);
-  const ports: ClientTlsEntry['ports'] = {};
+  const portless = clientTlsUnder(snapshot, applied, service, undefined);
+  const decided = new Map<number, ClientTlsDecision>();
+  const servicePorts = service?.resource.spec?.ports;
+  for (const servicePort of Array.isArray(servicePorts) ? servicePorts : []) {
+    if (typeof servicePort?.port !== 'number') continue;
+    decided.set(
+      servicePort.port,
+      clientTlsUnder(snapshot, applied, service, servicePort.port),
+    );
+  }
+  const [first, ...others] = [...decided.values()];
+  const top =
+    first &&
+    others.every(d => d.mode === first.mode && d.source === first.source)
+      ? first
+      : portless;
   for (const setting of portSettingsOf(applied?.trafficPolicy)) {
     const number = setting?.port?.number;
-    if (typeof number !== 'number') continue;
-    const atPort = clientTlsUnder(snapshot, applied, service, number);
-    if (atPort.mode !== top.mode || atPort.source !== top.source) {
-      ports[String(number)] = { mode: atPort.mode, source: atPort.source };
+    if (typeof number !== 'number' || decided.has(number)) continue;
+    decided.set(number, clientTlsUnder(snapshot, applied, service, number));
+  }
+  const ports: ClientTlsEntry['ports'] = {};
+  for (const [number, atPort] of [...decided].sort(([a], [b]) => a - b)) {
+    if (
+      atPort.endpoints ||
+      atPort.mode !== top.mode ||
+      atPort.source !== top.source
+    ) {
+      ports[String(number)] = portEntryOf(atPort);
     }
   }
   return {

@@ -5,8 +5,11 @@ import {
   isAmbientCaptured,
   isInjectedPod,
   resolveRevision,
+  revisionTags,
 } from './injection';
+import { buildWorkloads } from './workloads';
 import {
+  deployment,
   injectorConfigMap,
   namespace,
   pod,
@@ -305,5 +308,72 @@ describe('installed revisions', () => {
       namespace('new', { 'istio.io/rev': '1-24-1' }),
     ]);
     expect(decideInjection('new', {}, {}, snapshot).willInject).toBe(true);
+  });
+});
+
+describe('decision-rule deviations fixed for issue 16', () => {
+  const ambientNs = { 'istio.io/dataplane-mode': 'ambient' };
+  const status = { 'sidecar.istio.io/status': '{"revision":"default"}' };
+
+  it('does not report a pod carrying sidecar.istio.io/status in an ambient namespace as ambient', () => {
+    // The CNI's test for "has a sidecar" is the injector's status annotation.
+    expect(isAmbientCaptured(ambientNs, { annotations: status }, {})).toBe(
+      false,
+    );
+    // istioctl kube-inject output: status annotation and the proxy in the template.
+    const manual = deployment(
+      'manual',
+      'amb',
+      { app: 'manual' },
+      { annotations: status },
+    );
+    (manual.spec as any).template.spec.containers.push({
+      name: 'istio-proxy',
+      image: 'proxyv2',
+    });
+    const snapshot = snapshotOf([
+      namespace('amb', ambientNs),
+      manual,
+      // A running pod the injector processed, whatever its containers are named.
+      pod('processed', 'amb', { app: 'processed' }, { annotations: status }),
+    ]);
+    const workloads = buildWorkloads(snapshot);
+    expect(workloads.map(w => [w.posture.name, w.posture.dataplane])).toEqual([
+      ['manual', 'sidecar'],
+      ['processed', 'none'],
+    ]);
+  });
+
+  it('injects nothing under an unknown injector policy', () => {
+    const snapshot = snapshotOf([
+      injectorConfigMap('policy: enable\ntemplate: x'),
+      namespace('shop', { 'istio-injection': 'enabled' }),
+    ]);
+    const decision = decideInjection('shop', {}, {}, snapshot);
+    expect(decision.willInject).toBe(false);
+    expect(decision.reason).toContain('"enable"');
+    // A pod that opts in explicitly is still decided by its label.
+    expect(
+      decideInjection('shop', { labels: { [INJECT]: 'true' } }, {}, snapshot)
+        .willInject,
+    ).toBe(true);
+  });
+
+  it('finds a revision-tag webhook by its istio.io/tag label, whatever its name', () => {
+    const tag: KubeObject = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: {
+        name: 'prod-stable',
+        labels: { 'istio.io/tag': 'prod-stable', 'istio.io/rev': '1-24-1' },
+      },
+      webhooks: [],
+    };
+    const snapshot = snapshotOf([
+      tag,
+      namespace('shop', { 'istio.io/rev': 'prod-stable' }),
+    ]);
+    expect(revisionTags(snapshot).get('prod-stable')).toBe('1-24-1');
+    expect(decideInjection('shop', {}, {}, snapshot).revision).toBe('1-24-1');
   });
 });

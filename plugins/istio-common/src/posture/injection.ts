@@ -1,4 +1,5 @@
 import { InjectionDecision } from '../analysis/types';
+import { InjectorConfig, InjectorSelector } from '../model/meshConfig';
 import { MeshResource, PodSpec } from '../model/resources';
 import { MeshSnapshot } from '../model/snapshot';
 
@@ -29,14 +30,18 @@ const INJECT_LABEL = 'sidecar.istio.io/inject';
 const REV_LABEL = 'istio.io/rev';
 const NS_INJECTION_LABEL = 'istio-injection';
 const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
-const TAG_WEBHOOK_PREFIX = 'istio-revision-tag-';
+const TAG_LABEL = 'istio.io/tag';
+const SIDECAR_STATUS_ANNOTATION = 'sidecar.istio.io/status';
 const INJECTOR_WEBHOOK = 'istio-sidecar-injector';
 
 const tagCache = new WeakMap<MeshSnapshot, Map<string, string>>();
 
 /**
  * Revision tags of the mesh: tag name to the revision it points at, read from
- * the `istio-revision-tag-<tag>` MutatingWebhookConfigurations.
+ * the MutatingWebhookConfigurations labelled `istio.io/tag` and
+ * `istio.io/rev`. Istio finds tag webhooks by that label, whatever their name
+ * (`pkg/revisions/tag_watcher.go`); istioctl merely names them
+ * `istio-revision-tag-<tag>`.
  * @public
  */
 export function revisionTags(
@@ -46,11 +51,9 @@ export function revisionTags(
   if (!tags) {
     tags = new Map();
     for (const webhook of snapshot.all('MutatingWebhookConfiguration')) {
-      const tag = webhook.labels['istio.io/tag'];
+      const tag = webhook.labels[TAG_LABEL];
       const revision = webhook.labels[REV_LABEL];
-      if (webhook.name.startsWith(TAG_WEBHOOK_PREFIX) && tag && revision) {
-        tags.set(tag, revision);
-      }
+      if (tag && revision) tags.set(tag, revision);
     }
     tagCache.set(snapshot, tags);
   }
@@ -104,21 +107,14 @@ function revisionText(snapshot: MeshSnapshot, value: string): string {
   return revision === value ? value : `${value} (tag of revision ${revision})`;
 }
 
-interface LabelSelectorLike {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{
-    key?: string;
-    operator?: string;
-    values?: string[];
-  }>;
-}
-
 /**
  * Kubernetes label selector semantics for the injector's never/always
- * selectors; `undefined` for an empty selector, which Istio skips.
+ * selectors; `undefined` for an empty selector, which Istio skips. A
+ * selector Kubernetes rejects (unknown operator, `In`/`NotIn` without
+ * values, `Exists`/`DoesNotExist` with values) is skipped too: no match.
  */
 function injectorSelectorMatches(
-  selector: LabelSelectorLike,
+  selector: InjectorSelector,
   labels: Record<string, string>,
 ): boolean | undefined {
   const matchLabels = selector?.matchLabels ?? {};
@@ -139,19 +135,20 @@ function injectorSelectorMatches(
     const has = key in labels;
     switch (expression?.operator) {
       case 'In':
-        if (!has || !values.includes(labels[key])) return false;
+        if (values.length === 0 || !has || !values.includes(labels[key]))
+          return false;
         break;
       case 'NotIn':
-        if (has && values.includes(labels[key])) return false;
+        if (values.length === 0 || (has && values.includes(labels[key])))
+          return false;
         break;
       case 'Exists':
-        if (!has) return false;
+        if (values.length > 0 || !has) return false;
         break;
       case 'DoesNotExist':
-        if (has) return false;
+        if (values.length > 0 || has) return false;
         break;
       default:
-        // An invalid selector is skipped by the injector.
         return false;
     }
   }
@@ -238,11 +235,96 @@ function selectWebhook(
 }
 
 /**
+ * The injector's answer for a pod its webhook was called for.
+ * @public
+ */
+export interface InjectRequiredDecision {
+  required: boolean;
+  /** What decided: the pod's label or annotation, a selector, or the policy. */
+  reason: string;
+  /** True when nothing about the pod decided and the policy did. */
+  byPolicy: boolean;
+}
+
+/**
+ * The injector's own check once its webhook is called (`injectRequired` in
+ * `pkg/kube/inject/inject.go`), in upstream's order: hostNetwork pods and
+ * system namespaces are never injected; the pod label
+ * `sidecar.istio.io/inject` (over the legacy annotation) decides when `true`
+ * or `false`; then neverInjectSelector, then alwaysInjectSelector; then the
+ * policy: `enabled` injects, `disabled` does not, and any other value
+ * injects nothing at all (the injector does not validate it).
+ * @public
+ */
+export function injectRequired(
+  namespace: string,
+  pod: PodMetadata | undefined,
+  podSpec: PodSpec | undefined,
+  injector: InjectorConfig,
+): InjectRequiredDecision {
+  const decided = (required: boolean, reason: string) => ({
+    required,
+    reason,
+    byPolicy: false,
+  });
+  if (podSpec?.hostNetwork === true) {
+    return decided(false, 'hostNetwork pods are never injected');
+  }
+  if (NEVER_INJECTED_NAMESPACES.has(namespace)) {
+    return decided(false, `pods in ${namespace} are never injected`);
+  }
+  const labels = pod?.labels ?? {};
+  const annotations = pod?.annotations ?? {};
+  const labelPresent = INJECT_LABEL in labels;
+  const objectSelector = labelPresent
+    ? labels[INJECT_LABEL]
+    : annotations[INJECT_LABEL] ?? '';
+  const setBy = labelPresent ? 'label' : 'annotation';
+  // Empty and invalid values fall through to the selectors and the policy.
+  if (objectSelector === 'true' || objectSelector === 'false') {
+    return decided(
+      objectSelector === 'true',
+      `pod ${setBy} ${INJECT_LABEL}=${objectSelector}`,
+    );
+  }
+  if (
+    injector.neverInjectSelector.some(
+      selector => injectorSelectorMatches(selector, labels) === true,
+    )
+  ) {
+    return decided(false, 'pod labels match the injector neverInjectSelector');
+  }
+  if (
+    injector.alwaysInjectSelector.some(
+      selector => injectorSelectorMatches(selector, labels) === true,
+    )
+  ) {
+    return decided(true, 'pod labels match the injector alwaysInjectSelector');
+  }
+  const policy = injector.policy;
+  if (policy === 'enabled') {
+    return {
+      required: true,
+      reason: 'injector policy is enabled',
+      byPolicy: true,
+    };
+  }
+  return {
+    required: false,
+    reason:
+      policy === 'disabled'
+        ? 'injector policy is disabled and the pod does not opt in'
+        : `injector policy is ${
+            policy ? `"${policy}"` : 'missing'
+          }, which is neither enabled nor disabled: the injector injects nothing`,
+    byPolicy: true,
+  };
+}
+
+/**
  * Would a new pod with this metadata and spec, created in `namespace`, get a
  * sidecar, from which revision, and why. Follows the webhook selection rules,
- * then the injector's own check (`injectRequired`): hostNetwork, system
- * namespaces, the `sidecar.istio.io/inject` label (over the legacy
- * annotation), never/always selectors, then the policy.
+ * then the injector's own check ({@link injectRequired}).
  * @public
  */
 export function decideInjection(
@@ -252,15 +334,12 @@ export function decideInjection(
   snapshot: MeshSnapshot,
 ): InjectionDecision {
   const nsLabels = snapshot.get('Namespace', '', namespace)?.labels ?? {};
-  const labels = pod?.labels ?? {};
-  const annotations = pod?.annotations ?? {};
-
   const selected = selectWebhook(
     snapshot,
     namespace,
     nsLabels,
-    labels,
-    annotations,
+    pod?.labels ?? {},
+    pod?.annotations ?? {},
   );
   if ('notSelected' in selected) return no(selected.notSelected);
   const installed = installedRevisions(snapshot);
@@ -270,82 +349,37 @@ export function decideInjection(
     );
   }
 
-  if (podSpec?.hostNetwork === true)
-    return no('hostNetwork pods are never injected');
-  if (NEVER_INJECTED_NAMESPACES.has(namespace)) {
-    return no(`pods in ${namespace} are never injected`);
-  }
-
-  const labelPresent = INJECT_LABEL in labels;
-  const objectSelector = labelPresent
-    ? labels[INJECT_LABEL]
-    : annotations[INJECT_LABEL] ?? '';
-  const setBy = labelPresent ? 'label' : 'annotation';
-  let useDefault = false;
-  let inject = false;
-  let why = '';
-  if (objectSelector === 'true') {
-    inject = true;
-    why = `pod ${setBy} ${INJECT_LABEL}=true`;
-  } else if (objectSelector === 'false') {
-    why = `pod ${setBy} ${INJECT_LABEL}=false`;
-  } else {
-    // Empty and invalid values fall through to the selectors and the policy.
-    useDefault = true;
-  }
-
-  if (useDefault) {
-    for (const selector of snapshot.injector.neverInjectSelector) {
-      if (injectorSelectorMatches(selector, labels)) {
-        useDefault = false;
-        inject = false;
-        why = 'pod labels match the injector neverInjectSelector';
-        break;
-      }
-    }
-  }
-  if (useDefault) {
-    for (const selector of snapshot.injector.alwaysInjectSelector) {
-      if (injectorSelectorMatches(selector, labels)) {
-        useDefault = false;
-        inject = true;
-        why = 'pod labels match the injector alwaysInjectSelector';
-        break;
-      }
-    }
-  }
-  const policy = snapshot.injector.policy;
-  const required = useDefault ? policy === 'enabled' : inject;
-  if (!required) {
-    return no(
-      useDefault
-        ? `injector policy is ${policy} and the pod does not opt in`
-        : why,
-    );
-  }
+  const injector = injectRequired(namespace, pod, podSpec, snapshot.injector);
+  if (!injector.required) return no(injector.reason);
   return {
     willInject: true,
     revision: selected.revision,
     reason:
-      useDefault || why === selected.why
+      injector.byPolicy || injector.reason === selected.why
         ? selected.why
-        : `${selected.why}; ${why}`,
+        : `${selected.why}; ${injector.reason}`,
   };
 }
 
 /**
- * Whether the ambient data plane captures a pod: the pod, or its namespace
- * unless the pod says `none`, is labelled `istio.io/dataplane-mode=ambient`;
- * pods with a sidecar or hostNetwork are never captured.
+ * Whether the ambient data plane captures a pod (`cni/pkg/util`, the default
+ * enablement selector): the pod, or its namespace unless the pod says
+ * `none`, is labelled `istio.io/dataplane-mode=ambient`. A pod with a sidecar
+ * is never captured, and for the CNI that means the injector's
+ * `sidecar.istio.io/status` annotation (`hasSidecar` adds what the caller
+ * knows, such as an istio-proxy container); hostNetwork pods neither.
  * @public
  */
 export function isAmbientCaptured(
   namespaceLabels: Record<string, string>,
   pod: PodMetadata | undefined,
   podSpec: PodSpec | undefined,
-  hasSidecar: boolean,
+  hasSidecar: boolean = false,
 ): boolean {
   if (hasSidecar || podSpec?.hostNetwork === true) return false;
+  if (pod?.annotations && SIDECAR_STATUS_ANNOTATION in pod.annotations) {
+    return false;
+  }
   const podMode = pod?.labels?.[DATAPLANE_MODE_LABEL];
   if (podMode === 'ambient') return true;
   if (podMode === 'none') return false;
@@ -353,8 +387,8 @@ export function isAmbientCaptured(
 }
 
 /**
- * What a new pod of this template would run with: a sidecar, ambient
- * capture, or no data plane.
+ * What a new pod of this template would run with: a sidecar (injected, or
+ * already in the template), ambient capture, or no data plane.
  * @public
  */
 export function decideDataplane(
@@ -364,9 +398,16 @@ export function decideDataplane(
   snapshot: MeshSnapshot,
 ): NewPodDataplane {
   const injection = decideInjection(namespace, pod, podSpec, snapshot);
-  if (injection.willInject) return { dataplane: 'sidecar', injection };
+  // A manually injected template (istioctl kube-inject) brings its proxy.
+  if (
+    injection.willInject ||
+    hasProxy(podSpec?.containers) ||
+    hasProxy(podSpec?.initContainers)
+  ) {
+    return { dataplane: 'sidecar', injection };
+  }
   const nsLabels = snapshot.get('Namespace', '', namespace)?.labels ?? {};
-  const ambient = isAmbientCaptured(nsLabels, pod, podSpec, false);
+  const ambient = isAmbientCaptured(nsLabels, pod, podSpec);
   return { dataplane: ambient ? 'ambient' : 'none', injection };
 }
 
@@ -389,16 +430,19 @@ export function isInjectedPod(
 }
 
 /**
- * Whether a running pod is captured by ambient: the CNI's redirection
- * annotation, or the capture rules when the annotation is not recorded.
+ * Whether a running pod is captured by ambient: never with a sidecar (an
+ * istio-proxy container or the injector's status annotation), otherwise the
+ * CNI's redirection annotation, or the capture rules when it is not recorded.
  * @public
  */
 export function isAmbientPod(
   pod: MeshResource,
   namespaceLabels: Record<string, string>,
 ): boolean {
-  if (isInjectedPod(pod)) return false;
+  if (isInjectedPod(pod) || SIDECAR_STATUS_ANNOTATION in pod.annotations) {
+    return false;
+  }
   if (pod.annotations['ambient.istio.io/redirection'] === 'enabled')
     return true;
-  return isAmbientCaptured(namespaceLabels, pod, pod.spec, false);
+  return isAmbientCaptured(namespaceLabels, pod, pod.spec);
 }
