@@ -21,23 +21,22 @@ describe('parseManifests', () => {
       '---',
       '# only a comment',
     ].join('\n');
-    const { objects, errors } = parseManifests(text, 'dump.yaml');
-    expect(errors).toEqual([]);
+    const objects = parseManifests(text, 'dump.yaml');
     expect(
       objects.map(o => [o.object.kind, o.object.metadata?.name, o.origin]),
     ).toEqual([
       ['Namespace', 'shop', { file: 'dump.yaml', line: 1 }],
-      ['Service', 'a', { file: 'dump.yaml', line: 5 }],
+      ['Service', 'a', { file: 'dump.yaml', line: 8 }],
     ]);
   });
 
-  it('reports a broken document and keeps the others', () => {
-    const { objects, errors } = parseManifests(
-      'kind: Namespace\nmetadata: {name: a}\n---\nkind: [unclosed\n',
-      'bad.yaml',
-    );
-    expect(objects).toHaveLength(1);
-    expect(errors[0]).toMatch(/^bad\.yaml: /);
+  it('refuses a broken file whole, with the line, as the CLI does', () => {
+    expect(() =>
+      parseManifests(
+        'kind: Namespace\nmetadata: {name: a}\n---\nkind: [unclosed\n',
+        'bad.yaml',
+      ),
+    ).toThrow(/^bad\.yaml:\d+: /);
   });
 });
 
@@ -83,6 +82,32 @@ describe('SnapshotFileSource', () => {
     } finally {
       await source.stop();
     }
+  });
+
+  it('keeps the readable files and reports the others, one line each', async () => {
+    await writeFile(
+      join(dir, 'a.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n',
+    );
+    await writeFile(join(dir, 'b.yaml'), 'kind: Pod\nmetadata:\n\tname: x\n');
+    await writeFile(join(dir, 'c.json'), Buffer.from([0x7b, 0, 0x7d]));
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) {
+      const [prev, name] = [96 + i, 97 + i].map(c => String.fromCharCode(c));
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    await writeFile(join(dir, 'd.yaml'), `kind: Pod\n${lines.join('\n')}`);
+    const source = new SnapshotFileSource('demo', [dir], logger);
+    await source.reload();
+    expect(source.objects().map(o => o.object.metadata?.name)).toEqual(['a']);
+    expect(source.status()).toMatchObject({ ready: true, degraded: true });
+    expect(source.status().kinds.find(k => k.kind === '*')?.message).toBe(
+      [
+        `${join(dir, 'b.yaml')}:3: Tabs are not allowed as indentation`,
+        `${join(dir, 'c.json')}: not a text file (contains NUL bytes)`,
+        `${join(dir, 'd.yaml')}:4: aliases expand to too many nodes (limit 50)`,
+      ].join('; '),
+    );
   });
 
   it('marks the source degraded when a path cannot be read', async () => {

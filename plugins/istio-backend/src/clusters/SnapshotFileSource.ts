@@ -2,11 +2,16 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
-import { ClusterSyncStatus, KindStatus } from '@meshportal/plugin-istio-common';
+import {
+  checkManifestSize,
+  ClusterSyncStatus,
+  decodeManifestBytes,
+  KindStatus,
+  MANIFEST_EXTENSIONS,
+  ManifestError,
+  parseManifestText,
+} from '@meshportal/plugin-istio-common';
 import { ClusterSource, SourcedObject } from './types';
-
-const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 async function filesUnder(path: string): Promise<string[]> {
   const info = await stat(path);
@@ -14,47 +19,36 @@ async function filesUnder(path: string): Promise<string[]> {
   const entries = await readdir(path, { withFileTypes: true });
   const nested = await Promise.all(
     entries
-      .filter(e => e.isDirectory() || EXTENSIONS.has(extname(e.name)))
+      .filter(
+        e =>
+          e.isDirectory() ||
+          MANIFEST_EXTENSIONS.includes(extname(e.name).toLowerCase()),
+      )
       .sort((a, b) => a.name.localeCompare(b.name))
       .map(e => filesUnder(join(path, e.name))),
   );
   return nested.flat();
 }
 
-/** Objects of one multi-document YAML (or JSON) text, `kind: List` expanded. */
-export function parseManifests(
-  text: string,
-  file: string,
-): {
-  objects: SourcedObject[];
-  errors: string[];
-} {
-  const lineCounter = new LineCounter();
-  const objects: SourcedObject[] = [];
-  const errors: string[] = [];
-  for (const doc of parseAllDocuments(text, { lineCounter })) {
-    if (doc.errors.length) {
-      errors.push(`${file}: ${doc.errors[0].message}`);
-      continue;
-    }
-    const value = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue;
-    const line = doc.contents?.range
-      ? lineCounter.linePos(doc.contents.range[0]).line
-      : undefined;
-    const items =
-      typeof value.kind === 'string' &&
-      value.kind.endsWith('List') &&
-      Array.isArray(value.items)
-        ? value.items
-        : [value];
-    for (const object of items) {
-      // Secrets in a dump are dropped at once: the engine never needs them.
-      if (object?.kind === 'Secret') continue;
-      objects.push({ object, origin: { file, line } });
-    }
-  }
-  return { objects, errors };
+/**
+ * The objects of one manifest text (the engine's reader: multi-document
+ * YAML or JSON, `kind: List` expanded, each object with its line). Secrets
+ * in a dump are dropped at once: the engine never needs them. Throws a
+ * ManifestError for text that is not a manifest.
+ */
+export function parseManifests(text: string, file: string): SourcedObject[] {
+  const { objects, origins } = parseManifestText(text, file);
+  const sourced: SourcedObject[] = [];
+  objects.forEach((object, i) => {
+    if (object.kind !== 'Secret') sourced.push({ object, origin: origins[i] });
+  });
+  return sourced;
+}
+
+/** One file's objects, under the engine's size limit. */
+async function readManifestFile(file: string): Promise<SourcedObject[]> {
+  checkManifestSize(file, (await stat(file)).size);
+  return parseManifests(decodeManifestBytes(await readFile(file), file), file);
 }
 
 /**
@@ -85,14 +79,26 @@ export class SnapshotFileSource implements ClusterSource {
       const objects: SourcedObject[] = [];
       const errors: string[] = [];
       for (const path of this.paths) {
+        let files: string[];
         try {
-          for (const file of await filesUnder(path)) {
-            const parsed = parseManifests(await readFile(file, 'utf8'), file);
-            objects.push(...parsed.objects);
-            errors.push(...parsed.errors);
-          }
+          files = await filesUnder(path);
         } catch (error) {
           errors.push(`${path}: ${(error as Error).message}`);
+          continue;
+        }
+        for (const file of files) {
+          try {
+            // A loop, not push(...): a dump can hold 100k objects.
+            for (const sourced of await readManifestFile(file)) {
+              objects.push(sourced);
+            }
+          } catch (error) {
+            errors.push(
+              error instanceof ManifestError
+                ? error.message
+                : `${file}: ${(error as Error).message}`,
+            );
+          }
         }
       }
       this.current = objects;

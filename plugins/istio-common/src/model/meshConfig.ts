@@ -16,6 +16,11 @@ export interface MeshConfig {
   ingressSelector: string;
   /** `OFF` disables the default ingress controller. */
   ingressControllerMode?: string;
+  /**
+   * `defaultConfig.proxyMetadata`: environment every proxy gets, such as the
+   * DNS capture and address auto-allocation switches.
+   */
+  proxyMetadata?: Record<string, string>;
 }
 
 /**
@@ -84,7 +89,17 @@ export function meshConfigFrom(doc: unknown): MeshConfig {
       typeof raw.ingressControllerMode === 'string'
         ? raw.ingressControllerMode.toUpperCase()
         : undefined,
+    proxyMetadata: stringValues(asRecord(raw.defaultConfig).proxyMetadata),
   };
+}
+
+/** String entries of a map; others (wrong type) are left out. */
+function stringValues(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(asRecord(value))) {
+    if (typeof v === 'string') out[key] = v;
+  }
+  return out;
 }
 
 /**

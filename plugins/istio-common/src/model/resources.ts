@@ -62,6 +62,7 @@ export type ResourceKind =
   | 'Sidecar'
   | 'ServiceEntry'
   | 'AuthorizationPolicy'
+  | 'RequestAuthentication'
   | 'Node'
   | 'KubernetesGateway';
 
@@ -81,6 +82,7 @@ export const RESOURCE_GROUPS: Record<ResourceKind, string> = {
   MutatingWebhookConfiguration: 'admissionregistration.k8s.io',
   PeerAuthentication: 'security.istio.io',
   AuthorizationPolicy: 'security.istio.io',
+  RequestAuthentication: 'security.istio.io',
   DestinationRule: 'networking.istio.io',
   VirtualService: 'networking.istio.io',
   Gateway: 'networking.istio.io',

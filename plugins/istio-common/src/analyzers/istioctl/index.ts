@@ -13,7 +13,13 @@ import {
   portNameAnalyzer,
   serviceAssociationAnalyzer,
 } from './serviceAnalyzers';
+import { jwtClaimRouteAnalyzer } from './jwtClaimRouteAnalyzer';
+import {
+  conflictingServiceEntryProtocolAnalyzer,
+  protocolAddressesAnalyzer,
+} from './serviceEntryAnalyzers';
 import { sidecarSelectorAnalyzer } from './sidecarAnalyzer';
+import { virtualServiceValidationAnalyzer } from './virtualServiceValidation';
 import {
   conflictingMeshGatewayHostsAnalyzer,
   destinationHostAnalyzer,
@@ -39,6 +45,10 @@ export const istioctlAnalyzers: Analyzer[] = [
   serviceAssociationAnalyzer,
   sidecarSelectorAnalyzer,
   authorizationPoliciesAnalyzer,
+  jwtClaimRouteAnalyzer,
+  protocolAddressesAnalyzer,
+  conflictingServiceEntryProtocolAnalyzer,
+  virtualServiceValidationAnalyzer,
 ];
 
 export {

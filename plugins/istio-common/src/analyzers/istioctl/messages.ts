@@ -89,11 +89,29 @@ const MESSAGE_TYPES = {
     description:
       'A port of the DestinationRule originates TLS (SIMPLE or MUTUAL) without caCertificates, so the server certificate is not verified.',
   },
+  IST0130: {
+    name: 'VirtualServiceUnreachableRule',
+    severity: 'Warning',
+    description:
+      'A VirtualService rule can never be chosen: an earlier rule without matches, or earlier rules with the same matches, take all of its traffic.',
+  },
+  IST0131: {
+    name: 'VirtualServiceIneffectiveMatch',
+    severity: 'Info',
+    description:
+      'A match of a VirtualService rule repeats (or is covered by) a match of an earlier rule, so requests it describes never reach this rule.',
+  },
   IST0132: {
     name: 'VirtualServiceHostNotFoundInGateway',
     severity: 'Warning',
     description:
       'None of the VirtualService hosts is served by a gateway it is bound to, so the gateway never uses its routes.',
+  },
+  IST0134: {
+    name: 'ServiceEntryAddressesRequired',
+    severity: 'Warning',
+    description:
+      'A ServiceEntry port serves TCP (or no protocol) without addresses; sidecars cannot tell its traffic apart by IP unless Istio allocates virtual IPs.',
   },
   IST0137: {
     name: 'DeploymentConflictingPorts',
@@ -118,6 +136,12 @@ const MESSAGE_TYPES = {
     severity: 'Info',
     description:
       'The injector injects every unlabelled namespace (enableNamespacesByDefault), so this namespace gets sidecars without saying so.',
+  },
+  IST0149: {
+    name: 'JwtClaimBasedRoutingWithoutRequestAuthN',
+    severity: 'Error',
+    description:
+      'The VirtualService routes on a JWT claim at a gateway whose pods no RequestAuthentication validates, so the claim is never available and the rule never matches.',
   },
   IST0150: {
     name: 'ExternalNameServiceTypeInvalidPortName',
@@ -154,6 +178,12 @@ const MESSAGE_TYPES = {
     severity: 'Warning',
     description:
       'The DestinationRule host matches no Service or ServiceEntry visible from its namespace, so it applies to nothing.',
+  },
+  IST0177: {
+    name: 'ConflictingServiceEntryProtocol',
+    severity: 'Warning',
+    description:
+      'ServiceEntries visible in the same namespace declare one host and port with different protocols; proxies can use only one of them.',
   },
 } as const satisfies Record<
   string,

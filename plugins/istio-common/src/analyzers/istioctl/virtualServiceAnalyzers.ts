@@ -306,7 +306,7 @@ export const destinationRuleAnalyzer: Analyzer = {
 };
 
 /** Parses a VirtualService's gateway reference: `ns/name` or a short name. */
-function gatewayRef(ref: string, namespace: string) {
+export function gatewayRef(ref: string, namespace: string) {
   const slash = ref.indexOf('/');
   return slash < 0
     ? { namespace, name: ref }
