@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the MeshPortal Istio backend plugin. */
   istio?: {
@@ -49,6 +51,31 @@ export interface Config {
       tracingUrl?: string;
       /** Base URL of the Prometheus HTTP API that scrapes this mesh. */
       prometheusUrl?: string;
+      /**
+       * How to authenticate to `prometheusUrl` and which CA signed its
+       * certificate, for a Prometheus behind auth (Thanos, Mimir, a managed
+       * Prometheus). At most one of `bearerToken` and `basicAuth`.
+       */
+      prometheus?: {
+        /**
+         * Sent as `Authorization: Bearer <token>`.
+         * @visibility secret
+         */
+        bearerToken?: string;
+        /** Sent as `Authorization: Basic ...`. */
+        basicAuth?: {
+          username: string;
+          /** @visibility secret */
+          password: string;
+        };
+        /**
+         * Base64-encoded PEM bundle of the CA that signed Prometheus' certificate.
+         * @visibility secret
+         */
+        caData?: string;
+        /** Path of that PEM bundle. */
+        caFile?: string;
+      };
       /** Istio's root namespace; `istio-system` by default. */
       meshRootNamespace?: string;
       /**
@@ -60,8 +87,11 @@ export interface Config {
     telemetry?: {
       /** Window of traffic to look at, as a Prometheus duration; default `1h`. */
       window?: string;
-      /** Timeout of one Prometheus query in milliseconds; default 5000. */
-      timeout?: number;
+      /**
+       * Timeout of one Prometheus query, as a duration: `{ seconds: 5 }`
+       * (the default), or a string such as `5s`, `500ms` or `PT5S`.
+       */
+      timeout?: HumanDuration | string;
     };
     history?: {
       /** How often to record the adoption history, e.g. `{ hours: 1 }` (default). */

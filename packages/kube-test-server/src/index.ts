@@ -17,4 +17,6 @@ export type {
 } from './server';
 export { parseManifests, readManifests } from './load';
 export { ALL_RESOURCE_TYPES } from './catalog';
+export { testCertificate } from './certificate';
+export type { TestCertificate } from './certificate';
 export type { ApiResourceType } from './catalog';

@@ -17,6 +17,7 @@ import { MeshPostureService } from './posture/MeshPostureService';
 import { createRouter } from './service/router';
 import { PrometheusClient } from './telemetry/PrometheusClient';
 import { TelemetryService } from './telemetry/TelemetryService';
+import { readTelemetryConfig } from './telemetry/telemetryConfig';
 
 /**
  * The Istio backend plugin: mesh posture per catalog entity, mesh adoption
@@ -65,18 +66,17 @@ export const istioPlugin = createBackendPlugin({
               )
             : new KubeClusterSource(cluster, logger),
         );
-        const timeout =
-          config.getOptionalNumber('istio.telemetry.timeout') ?? 5000;
+        const { window, timeoutMs } = readTelemetryConfig(config);
         const telemetry = new TelemetryService(
           new Map(
             clusters
               .filter(c => c.prometheusUrl)
               .map(c => [
                 c.name,
-                new PrometheusClient(c.prometheusUrl!, timeout),
+                new PrometheusClient(c.prometheusUrl!, timeoutMs, c.prometheus),
               ]),
           ),
-          config.getOptionalString('istio.telemetry.window') ?? '1h',
+          window,
           logger,
         );
         const posture = new MeshPostureService({

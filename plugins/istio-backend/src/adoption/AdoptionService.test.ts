@@ -142,9 +142,7 @@ describe('AdoptionService', () => {
       expect((request as { fields: string[] }).fields).toContain('relations');
     }
     // Later pages follow the cursor of the one before.
-    expect(calls.slice(1).every(([r]) => 'cursor' in (r as object))).toBe(
-      true,
-    );
+    expect(calls.slice(1).every(([r]) => 'cursor' in (r as object))).toBe(true);
     // Only the annotated ones are asked for (not `docs`).
     expect(answers.flat().length).toBe(many.length - 1);
     // What is not read is not sent.

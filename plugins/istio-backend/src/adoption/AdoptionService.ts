@@ -164,7 +164,9 @@ interface CachedSummary {
 
 /** Entities carrying either annotation that maps them to workloads. */
 const ANNOTATED_FILTER = [
-  { [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+  {
+    [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+  },
   {
     [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
       CATALOG_FILTER_EXISTS,

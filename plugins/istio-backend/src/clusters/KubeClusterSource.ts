@@ -331,9 +331,7 @@ export class KubeClusterSource implements ClusterSource {
         source: 'kubernetes',
         ready: true,
         degraded: true,
-        kinds: [
-          { kind: '*', state: 'error', count: 0, ...this.startError },
-        ],
+        kinds: [{ kind: '*', state: 'error', count: 0, ...this.startError }],
       };
     }
     return {

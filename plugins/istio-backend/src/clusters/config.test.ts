@@ -73,6 +73,58 @@ describe('readIstioClusters', () => {
     ).toThrow(message);
   });
 
+  it('reads the credentials and CA of a Prometheus behind auth', () => {
+    const [cluster] = readIstioClusters(
+      new ConfigReader({
+        istio: {
+          clusters: [
+            {
+              name: 'x',
+              url: 'https://a',
+              prometheusUrl: 'https://thanos.example.com',
+              prometheus: {
+                basicAuth: { username: 'reader', password: 'p' },
+                caFile: '/etc/ssl/thanos-ca.pem',
+              },
+            },
+          ],
+        },
+      }),
+    );
+    expect(cluster.prometheus).toEqual({
+      bearerToken: undefined,
+      username: 'reader',
+      password: 'p',
+      caData: undefined,
+      caFile: '/etc/ssl/thanos-ca.pem',
+    });
+  });
+
+  it('lists every problem of a prometheus block at once', () => {
+    const read = () =>
+      readIstioClusters(
+        new ConfigReader({
+          istio: {
+            clusters: [
+              {
+                name: 'x',
+                url: 'https://a',
+                prometheus: {
+                  bearerToken: 't',
+                  basicAuth: { username: 'reader' },
+                  caData: 'Q0E=',
+                  caFile: '/ca.pem',
+                },
+              },
+            ],
+          },
+        }),
+      );
+    expect(read).toThrow(
+      'istio cluster x: prometheus is set without prometheusUrl; give prometheus.bearerToken or prometheus.basicAuth, not both; prometheus.basicAuth needs a username and a password; give prometheus.caData or prometheus.caFile, not both',
+    );
+  });
+
   it('rejects duplicate names', () => {
     expect(() =>
       readIstioClusters(

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { PrometheusConnection } from '../telemetry/PrometheusClient';
 
 /**
  * Everything the plugin knows about one cluster: how to reach it, and the
@@ -22,6 +23,8 @@ export interface IstioClusterConfig {
   grafanaDashboards: { service?: string; workload?: string };
   tracingUrl?: string;
   prometheusUrl?: string;
+  /** Credentials and CA for `prometheusUrl`; none by default. */
+  prometheus?: PrometheusConnection;
   meshRootNamespace: string;
   snapshotPaths?: string[];
 }
@@ -48,6 +51,43 @@ function baseUrl(config: Config | undefined, key: string, cluster: string) {
     throw new InputError(`istio cluster ${cluster}: ${key} must be http(s)`);
   }
   return value.replace(/\/+$/, '');
+}
+
+/** `istio.clusters[].prometheus`: one way to authenticate, one CA source. */
+function prometheusConnection(
+  own: Config | undefined,
+  cluster: string,
+  prometheusUrl: string | undefined,
+): PrometheusConnection {
+  const config = own?.getOptionalConfig('prometheus');
+  if (!config) return {};
+  const connection: PrometheusConnection = {
+    bearerToken: config.getOptionalString('bearerToken'),
+    username: config.getOptionalString('basicAuth.username'),
+    password: config.getOptionalString('basicAuth.password'),
+    caData: config.getOptionalString('caData'),
+    caFile: config.getOptionalString('caFile'),
+  };
+  const problems: string[] = [];
+  if (!prometheusUrl) problems.push('prometheus is set without prometheusUrl');
+  if (connection.bearerToken && config.has('basicAuth')) {
+    problems.push(
+      'give prometheus.bearerToken or prometheus.basicAuth, not both',
+    );
+  }
+  if (
+    config.has('basicAuth') &&
+    (connection.username === undefined || connection.password === undefined)
+  ) {
+    problems.push('prometheus.basicAuth needs a username and a password');
+  }
+  if (connection.caData && connection.caFile) {
+    problems.push('give prometheus.caData or prometheus.caFile, not both');
+  }
+  if (problems.length) {
+    throw new InputError(`istio cluster ${cluster}: ${problems.join('; ')}`);
+  }
+  return connection;
 }
 
 /** The clusters of `kubernetes.clusterLocatorMethods` with `type: config`, by name. */
@@ -105,6 +145,7 @@ export function readIstioClusters(root: Config): IstioClusterConfig[] {
       );
     }
     const url = str('url');
+    const prometheusUrl = baseUrl(own, 'prometheusUrl', name);
     if (!snapshotPaths?.length && !url && authProvider !== 'kubeconfig') {
       throw new InputError(
         `istio cluster ${name}: needs a url, a kubeconfig or snapshotPaths`,
@@ -131,7 +172,8 @@ export function readIstioClusters(root: Config): IstioClusterConfig[] {
         workload: own?.getOptionalString('grafanaDashboards.workload'),
       },
       tracingUrl: baseUrl(own, 'tracingUrl', name),
-      prometheusUrl: baseUrl(own, 'prometheusUrl', name),
+      prometheusUrl,
+      prometheus: prometheusConnection(own, name, prometheusUrl),
       meshRootNamespace:
         own?.getOptionalString('meshRootNamespace') ?? 'istio-system',
       snapshotPaths: snapshotPaths?.length ? snapshotPaths : undefined,

@@ -22,7 +22,12 @@ const TLS = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-const CONFIGURATION = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ERR_INVALID_URL']);
+const CONFIGURATION = new Set([
+  'ENOENT',
+  'EACCES',
+  'EISDIR',
+  'ERR_INVALID_URL',
+]);
 
 /** The error's own code, or that of its cause (fetch wraps socket errors). */
 function codeOf(error: unknown): string | undefined {

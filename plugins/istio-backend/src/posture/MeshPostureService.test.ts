@@ -1,6 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   KubeTestServer,
@@ -29,25 +31,44 @@ function component(
   };
 }
 
-/** A Prometheus answering every request-count query with these callers. */
-function prometheusWith(
+const prometheusServers: http.Server[] = [];
+afterAll(() =>
+  Promise.all(
+    prometheusServers.map(
+      server =>
+        new Promise(resolve => {
+          server.closeAllConnections();
+          server.close(resolve);
+        }),
+    ),
+  ),
+);
+
+/** A local Prometheus answering every request-count query with these callers. */
+async function prometheusWith(
   callers: Array<Record<string, string> & { value: string }>,
 ) {
-  const fetchImpl = jest.fn(async (url: string) => {
-    const query = decodeURIComponent(String(url).split('query=')[1]);
+  const queries: string[] = [];
+  const server = http.createServer((req, res) => {
+    const query = new URL(req.url!, 'http://x').searchParams.get('query')!;
+    queries.push(query);
     const result = query.includes('istio_requests_total')
       ? callers.map(({ value, ...metric }) => ({ metric, value: [0, value] }))
       : [];
-    return new Response(
+    res.setHeader('content-type', 'application/json');
+    res.end(
       JSON.stringify({
         status: 'success',
         data: { resultType: 'vector', result },
       }),
     );
   });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  prometheusServers.push(server);
+  const { port } = server.address() as AddressInfo;
   return {
-    fetchImpl,
-    client: new PrometheusClient('http://prometheus', 1000, fetchImpl as any),
+    queries,
+    client: new PrometheusClient(`http://127.0.0.1:${port}`, 1000),
   };
 }
 
@@ -198,7 +219,7 @@ describe('MeshPostureService', () => {
   });
 
   it('blocks STRICT when plaintext or out-of-mesh callers are observed', async () => {
-    const { client, fetchImpl } = prometheusWith([
+    const { client, queries } = await prometheusWith([
       LEDGER_PLAINTEXT,
       {
         destination_workload_namespace: 'shop',
@@ -234,7 +255,7 @@ describe('MeshPostureService', () => {
         requests: 7,
       },
     ]);
-    const query = decodeURIComponent(String(fetchImpl.mock.calls[0][0]));
+    const query = queries[0];
     expect(query).toContain('reporter="destination"');
     expect(query).toContain('destination_workload_namespace="shop"');
     expect(query).toContain('destination_workload="checkout"');
@@ -242,7 +263,7 @@ describe('MeshPostureService', () => {
   });
 
   it('answers the same posture as JSON, with age and telemetry fresh on every view', async () => {
-    const { client } = prometheusWith([LEDGER_PLAINTEXT]);
+    const { client } = await prometheusWith([LEDGER_PLAINTEXT]);
     let now = Date.now();
     service = await serviceFor(client, () => now);
     const checkout = component('checkout');

@@ -93,7 +93,7 @@ describe('Prometheus fails', () => {
     const port = await closedPort();
     mesh = await startMeshBackend({
       cluster: { prometheusUrl: `http://127.0.0.1:${port}` },
-      telemetry: { timeout: 1000 },
+      telemetry: { timeout: { seconds: 1 } },
     });
     const res = await mesh.get(CHECKOUT);
     expect(res.status).toBe(200);
@@ -112,7 +112,7 @@ describe('Prometheus fails', () => {
     const timeout = 500;
     mesh = await startMeshBackend({
       cluster: { prometheusUrl: `http://127.0.0.1:${port}` },
-      telemetry: { timeout },
+      telemetry: { timeout: `${timeout}ms` },
     });
     const paths = [
       CHECKOUT,

@@ -245,7 +245,9 @@ describe('istio backend router', () => {
         .set('authorization', mockCredentials.user.header());
 
     // Hourly periods (the default): 2000 points are about 83 days.
-    const ok = await history('from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z');
+    const ok = await history(
+      'from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z',
+    );
     expect(ok.status).toBe(200);
 
     const tooManyPoints = await history(

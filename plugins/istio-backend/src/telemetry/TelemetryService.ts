@@ -120,7 +120,13 @@ export class TelemetryService {
     const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < CACHE_MS) return hit.value;
     const value = this.query(client, scope).catch(error => {
-      this.logger.warn(`istio: telemetry for ${cluster} unavailable: ${error}`);
+      // The log gets the socket error; the answer gets only the short reason.
+      const cause = (error as Error).cause;
+      this.logger.warn(
+        `istio: telemetry for ${cluster} unavailable: ${error}${
+          cause ? ` (${cause})` : ''
+        }`,
+      );
       this.cache.delete(key);
       return {
         available: false,

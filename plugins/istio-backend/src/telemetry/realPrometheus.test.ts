@@ -2,11 +2,14 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestCertificate, testCertificate } from '@meshportal/kube-test-server';
 import { requireRealPart } from '@meshportal/test-parts';
 import { AdoptionService } from '../adoption/AdoptionService';
 import { SnapshotFileSource } from '../clusters/SnapshotFileSource';
@@ -179,21 +182,96 @@ async function delayingProxy(upstreamPort: number, delayMs: number) {
   };
 }
 
-async function waitReady(url: string, child: ChildProcess, log: () => string) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`prometheus exited: ${log()}`);
+/** GET `/-/ready` of a Prometheus, trusting `ca` when it serves TLS. */
+function isReady(url: string, ca?: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const transport = url.startsWith('https:') ? https : http;
+    const req = transport.get(`${url}/-/ready`, ca ? { ca } : {}, res => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+  });
+}
+
+interface RunningPrometheus {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Ends the process (SIGKILL unless `signal` says otherwise). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Writes the series as TSDB blocks with promtool and starts Prometheus on
+ * them; with `tls`, Prometheus itself serves HTTPS (`--web.config.file`).
+ */
+async function startPrometheus(
+  options: { tls?: TestCertificate } = {},
+): Promise<RunningPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'istio-prometheus-'));
+  const nowS = Math.floor(Date.now() / 1000);
+  writeFileSync(join(dir, 'metrics.txt'), openMetrics(nowS));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    'global:\n  scrape_interval: 1h\nscrape_configs: []\n',
+  );
+  const args = [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    '--storage.tsdb.retention.time=30d',
+  ];
+  if (options.tls) {
+    writeFileSync(join(dir, 'server.crt'), options.tls.certPem);
+    writeFileSync(join(dir, 'server.key'), options.tls.keyPem);
+    writeFileSync(
+      join(dir, 'web.yml'),
+      `tls_server_config:\n  cert_file: ${join(
+        dir,
+        'server.crt',
+      )}\n  key_file: ${join(dir, 'server.key')}\n`,
+    );
+    args.push(`--web.config.file=${join(dir, 'web.yml')}`);
+  }
+  await run(PROMTOOL, [
+    'tsdb',
+    'create-blocks-from',
+    'openmetrics',
+    join(dir, 'metrics.txt'),
+    join(dir, 'data'),
+  ]);
+  const port = await freePort();
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const child = spawn(
+    PROMETHEUS,
+    [...args, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise(resolve => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
     }
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`prometheus exited: ${output.slice(-2000)}`);
+    }
+    if (await isReady(url, options.tls?.caPem)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`prometheus never became ready: ${output.slice(-2000)}`);
     }
     await new Promise(resolve => setTimeout(resolve, 200));
   }
-  throw new Error(`prometheus never became ready: ${log()}`);
+  return { url, port, process: child, stop };
 }
 
 const checkout: Entity = {
@@ -219,51 +297,17 @@ async function postureWith(client: PrometheusClient) {
 }
 
 describeWithPrometheus('telemetry against a real Prometheus', () => {
-  let dir: string;
-  let prometheus: ChildProcess | undefined;
+  let prometheus: RunningPrometheus;
   let port: number;
   let url: string;
-  let output = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'istio-prometheus-'));
-    const nowS = Math.floor(Date.now() / 1000);
-    writeFileSync(join(dir, 'metrics.txt'), openMetrics(nowS));
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      'global:\n  scrape_interval: 1h\nscrape_configs: []\n',
-    );
-    await run(PROMTOOL, [
-      'tsdb',
-      'create-blocks-from',
-      'openmetrics',
-      join(dir, 'metrics.txt'),
-      join(dir, 'data'),
-    ]);
-    port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=30d',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    prometheus.stdout!.on('data', d => (output += d));
-    prometheus.stderr!.on('data', d => (output += d));
-    await waitReady(url, prometheus, () => output.slice(-2000));
+    prometheus = await startPrometheus();
+    ({ port, url } = prometheus);
   });
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise(resolve => prometheus!.once('exit', resolve));
-      prometheus.kill('SIGKILL');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await prometheus?.stop();
   });
 
   it('lists callers per source workload with their mTLS share', async () => {
@@ -408,9 +452,7 @@ describeWithPrometheus('telemetry against a real Prometheus', () => {
   });
 
   it('serves the posture with telemetry unavailable once Prometheus stops', async () => {
-    const exited = new Promise(resolve => prometheus!.once('exit', resolve));
-    prometheus!.kill('SIGTERM');
-    await exited;
+    await prometheus.stop('SIGTERM');
 
     const service = await postureWith(new PrometheusClient(url, 2000));
     try {
@@ -434,3 +476,165 @@ describeWithPrometheus('telemetry against a real Prometheus', () => {
     }
   });
 });
+
+/**
+ * An HTTPS gateway in front of Prometheus that lets a request through only
+ * with one of `accepted` as its Authorization header, as Thanos, Mimir or
+ * a managed Prometheus would (Prometheus' own basic auth needs bcrypt
+ * hashes, which Node cannot make, and it has no bearer tokens).
+ */
+async function authGateway(upstream: string, ca: string, accepted: string[]) {
+  const { certPem, keyPem } = testCertificate();
+  const seen: Array<string | undefined> = [];
+  const server = https.createServer(
+    { cert: certPem, key: keyPem },
+    (req, res) => {
+      seen.push(req.headers.authorization);
+      if (!accepted.includes(req.headers.authorization ?? '')) {
+        res
+          .writeHead(401, { 'www-authenticate': 'Bearer' })
+          .end('unauthorized');
+        return;
+      }
+      const forward = https.get(`${upstream}${req.url}`, { ca }, answer => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', () => res.writeHead(502).end());
+    },
+  );
+  // Every socket, TLS handshakes included, so close() does not wait on any.
+  const sockets = new Set<net.Socket>();
+  server.on('connection', socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>(resolve => {
+        server.close(() => resolve());
+        sockets.forEach(socket => socket.destroy());
+      }),
+  };
+}
+
+describeWithPrometheus(
+  'a real Prometheus behind TLS and authentication',
+  () => {
+    const tls = testCertificate();
+    const caData = Buffer.from(tls.caPem).toString('base64');
+    let prometheus: RunningPrometheus;
+    let dir: string;
+
+    beforeAll(async () => {
+      prometheus = await startPrometheus({ tls });
+      dir = mkdtempSync(join(tmpdir(), 'istio-prometheus-ca-'));
+    });
+    afterAll(async () => {
+      await prometheus?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    const inbound = (client: PrometheusClient) =>
+      new TelemetryService(new Map([['prod', client]]), '1h', logger).inbound(
+        'prod',
+        { namespace: 'shop', workload: 'checkout' },
+      );
+    const callersOf = (traffic: { sources: any[] }) =>
+      traffic.sources
+        .map(s => `${s.sourceNamespace}/${s.sourceWorkload}`)
+        .sort();
+
+    it('trusts the CA given as caData or caFile, and nothing else', async () => {
+      const viaData = await inbound(
+        new PrometheusClient(prometheus.url, 5000, { caData }),
+      );
+      expect(viaData.available).toBe(true);
+      expect(callersOf(viaData)).toEqual([
+        'legacy/ledger',
+        'shop/frontend',
+        'unknown/unknown',
+      ]);
+
+      const caFile = join(dir, 'ca.pem');
+      writeFileSync(caFile, tls.caPem);
+      const viaFile = await inbound(
+        new PrometheusClient(prometheus.url, 5000, { caFile }),
+      );
+      expect(callersOf(viaFile)).toEqual(callersOf(viaData));
+
+      // Without the CA the certificate is refused: unknown, never "no callers".
+      const untrusted = await inbound(
+        new PrometheusClient(prometheus.url, 5000),
+      );
+      expect(untrusted).toMatchObject({
+        available: false,
+        reason:
+          'Prometheus query failed: the certificate of Prometheus is not trusted (tls)',
+        callers: [],
+      });
+      const missingFile = await inbound(
+        new PrometheusClient(prometheus.url, 5000, {
+          caFile: join(dir, 'absent.pem'),
+        }),
+      );
+      expect(missingFile.reason).toMatch(
+        /CA file .* cannot be read \(configuration\)/,
+      );
+      expect(missingFile.reason).not.toContain(dir);
+    });
+
+    it('sends the bearer token or the basic credentials the gateway requires', async () => {
+      const token = 'prometheus-bearer-token-value';
+      const basic = `Basic ${Buffer.from('reader:s3cret-password').toString(
+        'base64',
+      )}`;
+      const gateway = await authGateway(prometheus.url, tls.caPem, [
+        `Bearer ${token}`,
+        basic,
+      ]);
+      try {
+        const withToken = await inbound(
+          new PrometheusClient(gateway.url, 5000, {
+            bearerToken: token,
+            caData,
+          }),
+        );
+        expect(withToken.available).toBe(true);
+        expect(callersOf(withToken)).toContain('legacy/ledger');
+
+        const withBasic = await inbound(
+          new PrometheusClient(gateway.url, 5000, {
+            username: 'reader',
+            password: 's3cret-password',
+            caData,
+          }),
+        );
+        expect(callersOf(withBasic)).toEqual(callersOf(withToken));
+        expect(gateway.seen).toContain(basic);
+
+        for (const connection of [
+          { caData },
+          { bearerToken: 'a-wrong-token', caData },
+          { username: 'reader', password: 'wrong', caData },
+        ]) {
+          const refused = await inbound(
+            new PrometheusClient(gateway.url, 5000, connection),
+          );
+          expect(refused).toMatchObject({
+            available: false,
+            reason:
+              'Prometheus query failed: Prometheus answered HTTP 401 (unauthorized)',
+          });
+        }
+        expect(gateway.seen).toContain(undefined);
+      } finally {
+        await gateway.close();
+      }
+    });
+  },
+);

@@ -1,6 +1,7 @@
 import {
   LabelSelectorError,
   assertSelectsByValue,
+  labelSelectorMatches,
   labelsMatch,
   parseLabelSelector,
 } from './labelSelector';
@@ -101,5 +102,43 @@ describe('assertSelectsByValue', () => {
     expect(parseLabelSelector('!nonexistent')).toEqual([
       { key: 'nonexistent', operator: 'doesnotexist' },
     ]);
+  });
+});
+
+describe('labelSelectorMatches', () => {
+  const labels = { app: 'web', tier: 'front' };
+
+  it('matches everything without a selector or with an empty one', () => {
+    expect(labelSelectorMatches(undefined, labels)).toBe(true);
+    expect(labelSelectorMatches({}, {})).toBe(true);
+  });
+
+  it('applies matchLabels and every expression operator', () => {
+    expect(labelSelectorMatches({ matchLabels: { app: 'web' } }, labels)).toBe(
+      true,
+    );
+    expect(labelSelectorMatches({ matchLabels: { app: 'db' } }, labels)).toBe(
+      false,
+    );
+    const expression = (operator: string, values?: string[]) =>
+      labelSelectorMatches(
+        { matchExpressions: [{ key: 'tier', operator, values }] },
+        labels,
+      );
+    expect(expression('In', ['front', 'back'])).toBe(true);
+    expect(expression('NotIn', ['front'])).toBe(false);
+    expect(expression('Exists')).toBe(true);
+    expect(expression('DoesNotExist')).toBe(false);
+  });
+
+  it('matches nothing with an invalid selector, as the API server rejects it', () => {
+    const invalid = (operator: string, values?: string[]) =>
+      labelSelectorMatches(
+        { matchExpressions: [{ key: 'nope', operator, values }] },
+        labels,
+      );
+    expect(invalid('NotIn', [])).toBe(false);
+    expect(invalid('DoesNotExist', ['x'])).toBe(false);
+    expect(invalid('Matches', ['x'])).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { HumanDuration } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -217,7 +218,7 @@ export async function startMeshBackend(
     /** Extra keys of the `istio.clusters` entry (prometheusUrl, …). */
     cluster?: Record<string, unknown>;
     /** `istio.telemetry`. */
-    telemetry?: { window?: string; timeout?: number };
+    telemetry?: { window?: string; timeout?: HumanDuration | string };
     /** Wait for a synced, non-degraded cluster (default true). */
     waitForSync?: boolean;
   } = {},
