@@ -1,9 +1,15 @@
 /*
- * Turning YAML manifests into objects to load: multi-document files and
- * `kind: List` (or `XList`) wrappers are flattened.
+ * Turning manifests into objects to load. Text is read by the engine's
+ * manifest reader (multi-document YAML or JSON, `kind: List` expanded, the
+ * same size, alias and depth limits and one-line `file:line` errors as the
+ * CLI); objects given directly have their `List` wrappers flattened here.
  */
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import {
+  checkManifestSize,
+  decodeManifestBytes,
+  parseManifestText,
+} from '@meshportal/plugin-istio-common';
 
 /** Flattens `List` objects into their items; drops empty documents. */
 export function flattenObjects(docs: unknown[]): any[] {
@@ -21,25 +27,21 @@ export function flattenObjects(docs: unknown[]): any[] {
 }
 
 /**
- * Parses YAML (or JSON) text with any number of documents.
+ * Parses YAML (or JSON) text with any number of documents. Throws an Error
+ * whose message is one line naming `source` and the line.
  * @public
  */
-export function parseManifests(text: string): any[] {
-  const docs = parseAllDocuments(text);
-  const values: unknown[] = [];
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      throw new Error(`invalid YAML: ${doc.errors[0].message}`);
-    }
-    values.push(doc.toJS());
-  }
-  return flattenObjects(values);
+export function parseManifests(text: string, source = '<text>'): any[] {
+  return parseManifestText(text, source).objects;
 }
 
 /**
- * Reads and parses YAML manifest files.
+ * Reads and parses manifest files, each under the engine's size limit.
  * @public
  */
 export function readManifests(...paths: string[]): any[] {
-  return paths.flatMap(p => parseManifests(readFileSync(p, 'utf8')));
+  return paths.flatMap(path => {
+    checkManifestSize(path, statSync(path).size);
+    return parseManifests(decodeManifestBytes(readFileSync(path), path), path);
+  });
 }
