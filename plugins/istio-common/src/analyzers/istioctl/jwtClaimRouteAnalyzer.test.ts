@@ -62,13 +62,23 @@ const requestAuthentication = (
   },
 });
 
+/** Findings for a claim route through gateway `edge`, with more objects. */
+function claimRouteFindings(
+  extra: KubeObject[],
+  header = '@request.auth.claims.groups',
+  gateways = ['edge'],
+) {
+  return findings([claimRoute(header, gateways), gateway, ...extra]);
+}
+
+const podIn = (namespace: string): KubeObject => ({
+  ...gatewayPod,
+  metadata: { ...gatewayPod.metadata, namespace },
+});
+
 describe('virtualservice.JWTClaimRouteAnalyzer', () => {
   it('reports a claim route through a gateway whose pod no RequestAuthentication validates', () => {
-    const result = findings([
-      claimRoute('@request.auth.claims.groups'),
-      gateway,
-      gatewayPod,
-    ]);
+    const result = claimRouteFindings([gatewayPod]);
     expect(result.map(f => `${f.code} ${f.severity} ${f.resource}`)).toEqual([
       'IST0149 Error VirtualService shop/api',
     ]);
@@ -79,18 +89,17 @@ describe('virtualservice.JWTClaimRouteAnalyzer', () => {
   });
 
   it('is satisfied by a RequestAuthentication selecting the pod, in its namespace or the root namespace', () => {
-    for (const ra of [
-      requestAuthentication('istio-system', { istio: 'ingressgateway' }),
-      requestAuthentication('istio-system'),
-    ]) {
-      expect(
-        findings([
-          claimRoute('@request.auth.claims.groups'),
-          gateway,
-          gatewayPod,
-          ra,
-        ]),
-      ).toEqual([]);
+    const cases: Array<[KubeObject, KubeObject]> = [
+      [
+        gatewayPod,
+        requestAuthentication('istio-system', { istio: 'ingressgateway' }),
+      ],
+      [gatewayPod, requestAuthentication('istio-system')],
+      [podIn('ingress'), requestAuthentication('ingress')],
+      [podIn('ingress'), requestAuthentication('istio-system')],
+    ];
+    for (const [pod, ra] of cases) {
+      expect(claimRouteFindings([pod, ra])).toEqual([]);
     }
   });
 
@@ -99,33 +108,21 @@ describe('virtualservice.JWTClaimRouteAnalyzer', () => {
       requestAuthentication('istio-system', { app: 'other' }),
       requestAuthentication('shop'),
     ]) {
-      expect(
-        findings([
-          claimRoute('@request.auth.claims.groups'),
-          gateway,
-          gatewayPod,
-          ra,
-        ]),
-      ).toHaveLength(1);
+      expect(claimRouteFindings([gatewayPod, ra])).toHaveLength(1);
     }
   });
 
   it('ignores ordinary headers, mesh-only routes and gateways that do not exist', () => {
-    expect(findings([claimRoute('x-user'), gateway, gatewayPod])).toEqual([]);
-    expect(
-      findings([
-        claimRoute('@request.auth.claims.groups', ['mesh']),
-        gateway,
-        gatewayPod,
-      ]),
-    ).toEqual([]);
-    expect(
-      findings([
-        claimRoute('@request.auth.claims.groups', ['missing']),
-        gateway,
-        gatewayPod,
-      ]),
-    ).toEqual([]);
+    expect(claimRouteFindings([gatewayPod], 'x-user')).toEqual([]);
+    for (const gateways of [['mesh'], ['missing']]) {
+      expect(
+        claimRouteFindings(
+          [gatewayPod],
+          '@request.auth.claims.groups',
+          gateways,
+        ),
+      ).toEqual([]);
+    }
   });
 
   it('reads claim headers as Istio does', () => {

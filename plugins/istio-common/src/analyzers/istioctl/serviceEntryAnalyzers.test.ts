@@ -76,27 +76,18 @@ describe('serviceentry.ProtocolAddressesAnalyzer', () => {
     const entry = serviceEntry('db', 'data', {
       ports: [{ number: 5432, name: 'pg', protocol: 'TCP' }],
     });
+    const withMetadata = (proxyMetadata: Record<string, string>) =>
+      resources([entry], analyzer, { proxyMetadata });
+    const capture = { ISTIO_META_DNS_CAPTURE: 'true' };
     expect(
-      resources([entry], analyzer, {
-        proxyMetadata: {
-          ISTIO_META_DNS_CAPTURE: 'true',
-          ISTIO_META_DNS_AUTO_ALLOCATE: 'true',
-        },
-      }),
+      withMetadata({ ...capture, ISTIO_META_DNS_AUTO_ALLOCATE: 'true' }),
     ).toEqual([]);
     expect(
-      resources([entry], analyzer, {
-        proxyMetadata: {
-          ISTIO_META_DNS_CAPTURE: 'true',
-          PILOT_ENABLE_IP_AUTOALLOCATE: 'true',
-        },
-      }),
+      withMetadata({ ...capture, PILOT_ENABLE_IP_AUTOALLOCATE: 'true' }),
     ).toEqual([]);
-    expect(
-      resources([entry], analyzer, {
-        proxyMetadata: { ISTIO_META_DNS_AUTO_ALLOCATE: 'true' },
-      }),
-    ).toEqual(['IST0134 Warning ServiceEntry data/db']);
+    expect(withMetadata({ ISTIO_META_DNS_AUTO_ALLOCATE: 'true' })).toEqual([
+      'IST0134 Warning ServiceEntry data/db',
+    ]);
   });
 });
 
