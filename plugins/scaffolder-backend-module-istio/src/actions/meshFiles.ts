@@ -1,4 +1,7 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  isChildPath,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   Finding,
@@ -12,6 +15,7 @@ import {
 import { promises as fs } from 'fs';
 import path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { refusal } from './refusal';
 
 /** Files of the workspace read as context: enough for a repository's manifests. */
 const MAX_CONTEXT_FILES = 500;
@@ -117,6 +121,42 @@ function render(objects: KubeObject[], action: string): string {
   );
 }
 
+/**
+ * Whether writing `file` stays inside the workspace. Backstage's
+ * `isChildPath` compares real paths: every existing directory on the way
+ * and the file itself are resolved through their symbolic links, dangling
+ * links included.
+ */
+function staysInWorkspace(workspacePath: string, file: string): boolean {
+  try {
+    return isChildPath(workspacePath, file);
+  } catch {
+    // A link loop or an unreadable link: not provably inside.
+    return false;
+  }
+}
+
+/** Refuses, before anything is read or written, paths that a link leads out of the workspace. */
+function refuseLinksLeavingWorkspace(
+  action: string,
+  workspacePath: string,
+  files: string[],
+): void {
+  const leaving = files
+    .filter(file => !staysInWorkspace(workspacePath, file))
+    .map(file => path.relative(workspacePath, file).split(path.sep).join('/'));
+  if (!leaving.length) return;
+  throw refusal(
+    new InputError(
+      `${action}: ${
+        leaving.length
+      } path(s) lead out of the workspace through a symbolic link, nothing was written:\n${leaving
+        .map(file => `- ${file}`)
+        .join('\n')}`,
+    ),
+  );
+}
+
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
@@ -188,6 +228,8 @@ async function workspaceManifests(
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (seen >= MAX_CONTEXT_FILES) return;
       const full = path.join(dir, entry.name);
+      // A link to a file outside the workspace is not the repository's.
+      if (entry.isSymbolicLink() && !staysInWorkspace(root, full)) continue;
       if (entry.isDirectory()) {
         if (entry.name !== '.git' && entry.name !== 'node_modules')
           await walk(full);
@@ -253,6 +295,10 @@ export async function writeMeshChange(
     contents.set(path.join(directory, file.path), render(file.objects, action));
   }
   const kustomizationPath = path.join(directory, 'kustomization.yaml');
+  refuseLinksLeavingWorkspace(action, workspacePath, [
+    ...contents.keys(),
+    kustomizationPath,
+  ]);
   contents.set(
     kustomizationPath,
     mergeKustomization(

@@ -1,15 +1,24 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'fs';
+import http from 'http';
+import { AddressInfo } from 'net';
 import { parseAllDocuments } from 'yaml';
 import { Blocker, ReadinessStage } from '@meshportal/plugin-istio-common';
 import {
+  HttpMeshReadinessClient,
   MeshReadinessService,
   NamespaceReadiness,
 } from '../readiness/MeshReadinessClient';
 import { createMtlsAdvanceAction } from './mtlsAdvance';
 
 const workspace = createMockDirectory();
+const alice = mockCredentials.user('user:default/alice');
 
 function fakeReadiness(entries: NamespaceReadiness[]) {
   const service: MeshReadinessService & { calls: unknown[] } = {
@@ -29,11 +38,13 @@ function fakeReadiness(entries: NamespaceReadiness[]) {
 async function run(
   readiness: MeshReadinessService,
   input: Record<string, unknown>,
+  initiator: BackstageCredentials = alice,
 ) {
   const ctx = createMockActionContext({
     input: input as any,
     workspacePath: workspace.path,
   });
+  ctx.getInitiatorCredentials = async () => initiator;
   await createMtlsAdvanceAction({ readiness }).handler(ctx as any);
   return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
 }
@@ -73,7 +84,9 @@ describe('istio:mtls:advance', () => {
   it('enrolls a namespace that is not in the mesh: injection patch and PERMISSIVE', async () => {
     const readiness = fakeReadiness([entry('not-enrolled', [missingProxy])]);
     const out = await run(readiness, { namespace: 'shop', revision: 'stable' });
-    expect(readiness.calls).toEqual([['shop', { cluster: undefined }]]);
+    expect(readiness.calls).toEqual([
+      ['shop', { cluster: undefined, credentials: alice }],
+    ]);
     expect(out.fromStage).toBe('not-enrolled');
     expect(out.toStage).toBe('permissive');
     expect(out.blockers).toEqual([]);
@@ -169,5 +182,94 @@ describe('istio:mtls:advance', () => {
     const first = workspace.content();
     await run(readiness, { namespace: 'shop' });
     expect(workspace.content()).toEqual(first);
+  });
+});
+
+describe('istio:mtls:advance against the istio backend over HTTP', () => {
+  // Stands in for the istio backend: authenticates the token as the istio
+  // plugin does and denies istio.adoption.read to mallory only.
+  let server: http.Server;
+  let readiness: HttpMeshReadinessClient;
+  const seen: string[] = [];
+  const istioAuth = mockServices.auth({ pluginId: 'istio' });
+
+  beforeAll(async () => {
+    server = http.createServer(async (req, res) => {
+      const credentials = await istioAuth.authenticate(
+        req.headers.authorization?.replace(/^Bearer /, '') ?? '',
+      );
+      const who =
+        credentials.principal.type === 'user'
+          ? credentials.principal.userEntityRef
+          : `service ${credentials.principal.type}`;
+      seen.push(who);
+      if (who === 'user:default/mallory') {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: {
+              name: 'NotAllowedError',
+              message: 'not allowed to read mesh adoption',
+            },
+          }),
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          byNamespace: [
+            {
+              cluster: 'prod',
+              namespace: 'shop',
+              stage: 'permissive',
+              blockers: [plaintextCaller],
+            },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/istio`;
+    readiness = new HttpMeshReadinessClient({
+      discovery: { getBaseUrl: async () => baseUrl },
+      auth: mockServices.auth({ pluginId: 'scaffolder' }),
+    });
+  });
+  afterAll(() => new Promise(resolve => server.close(resolve)));
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it('refuses a user the backend denies adoption to, without a stack trace, and writes nothing', async () => {
+    const mallory = mockCredentials.user('user:default/mallory');
+    const error = await run(
+      readiness,
+      { namespace: 'shop', overrideBlockers: true },
+      mallory,
+    ).catch(e => e);
+    expect(seen).toEqual(['user:default/mallory']);
+    expect(error).toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        "istio:mtls:advance: you may not read mesh adoption (permission istio.adoption.read), which this step needs to check the namespace's readiness; nothing was written",
+    });
+    // The scaffolder writes a failed step's stack into the task log.
+    expect(error.stack).toBe(`NotAllowedError: ${error.message}`);
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('reads readiness as the initiating user, whose blockers it reports', async () => {
+    const out = await run(readiness, {
+      namespace: 'shop',
+      overrideBlockers: true,
+    });
+    expect(seen).toEqual(['user:default/alice']);
+    expect(out.toStage).toBe('strict');
+    expect(out.blockers).toEqual([
+      'shop/reviews: plaintext callers legacy/cron',
+    ]);
   });
 });

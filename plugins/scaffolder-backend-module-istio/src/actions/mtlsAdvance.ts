@@ -1,4 +1,8 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   TemplateAction,
   createTemplateAction,
@@ -16,6 +20,7 @@ import {
 } from '../readiness/MeshReadinessClient';
 import { examples } from './mtlsAdvance.examples';
 import { startMeshChange, throwIfProblems, writeMeshChange } from './meshFiles';
+import { refusal } from './refusal';
 
 const ACTION_ID = 'istio:mtls:advance';
 
@@ -133,14 +138,28 @@ export function createMtlsAdvanceAction(options: {
       throwIfProblems(ACTION_ID, problems);
 
       const namespace = input.namespace as string;
-      const entries = await readiness.namespaceReadiness(namespace, {
-        cluster,
-      });
+      // Asked as the person running the template: the backend checks their
+      // permission, and the blockers logged below are the ones it shows them.
+      const entries = await readiness
+        .namespaceReadiness(namespace, {
+          cluster,
+          credentials: await ctx.getInitiatorCredentials(),
+        })
+        .catch(error => {
+          if (error?.name !== 'NotAllowedError') throw error;
+          throw refusal(
+            new NotAllowedError(
+              `${ACTION_ID}: ${error.message}; nothing was written`,
+            ),
+          );
+        });
       if (!entries.length) {
-        throw new NotFoundError(
-          `${ACTION_ID}: the istio backend knows no workloads in namespace "${namespace}"${
-            cluster ? ` on cluster ${cluster}` : ''
-          }; nothing to advance`,
+        throw refusal(
+          new NotFoundError(
+            `${ACTION_ID}: the istio backend knows no workloads in namespace "${namespace}"${
+              cluster ? ` on cluster ${cluster}` : ''
+            }; nothing to advance`,
+          ),
         );
       }
       const from = currentStage(entries);
@@ -152,12 +171,14 @@ export function createMtlsAdvanceAction(options: {
           ? entries.flatMap(e => e.blockers.map(describeBlocker))
           : [];
       if (blockers.length && input.overrideBlockers !== true) {
-        throw new ConflictError(
-          `${ACTION_ID}: namespace "${namespace}" is not ready for STRICT mTLS (${
-            blockers.length
-          } blocker(s)); fix them or set overrideBlockers: true:\n${blockers
-            .map(b => `- ${b}`)
-            .join('\n')}`,
+        throw refusal(
+          new ConflictError(
+            `${ACTION_ID}: namespace "${namespace}" is not ready for STRICT mTLS (${
+              blockers.length
+            } blocker(s)); fix them or set overrideBlockers: true:\n${blockers
+              .map(b => `- ${b}`)
+              .join('\n')}`,
+          ),
         );
       }
       if (blockers.length) {

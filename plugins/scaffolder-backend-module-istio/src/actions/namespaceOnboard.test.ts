@@ -3,6 +3,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import fs from 'fs';
 import { parseAllDocuments } from 'yaml';
 import { createNamespaceOnboardAction } from './namespaceOnboard';
+import { plaintextReviewsYaml } from '../__fixtures__/plaintextReviews';
 
 const workspace = createMockDirectory();
 const action = createNamespaceOnboardAction();
@@ -125,25 +126,7 @@ describe('istio:namespace:onboard', () => {
 
   it('refuses a STRICT stage that breaks a plaintext DestinationRule in the repository', async () => {
     workspace.setContent({
-      'apps/reviews.yaml': `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {istio-injection: enabled}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: reviews, namespace: shop}
-spec: {selector: {app: reviews}, ports: [{name: http, port: 9080}]}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: reviews-1, namespace: shop, labels: {app: reviews}}
-spec: {containers: [{name: app}, {name: istio-proxy}]}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: reviews-plaintext, namespace: shop}
-spec: {host: reviews.shop.svc.cluster.local, trafficPolicy: {tls: {mode: DISABLE}}}
-`,
+      'apps/reviews.yaml': plaintextReviewsYaml,
     });
     const before = workspace.content();
     await expect(

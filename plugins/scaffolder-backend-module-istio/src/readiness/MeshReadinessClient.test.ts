@@ -1,4 +1,5 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import http from 'http';
 import { AddressInfo } from 'net';
 import { Blocker } from '@meshportal/plugin-istio-common';
@@ -44,16 +45,32 @@ const adoption = {
   ],
 };
 
+const alice = mockCredentials.user('user:default/alice');
+
 describe('HttpMeshReadinessClient', () => {
   let server: http.Server;
   let baseUrl: string;
-  const requests: Array<{ url?: string; authorization?: string }> = [];
+  const requests: Array<{
+    url?: string;
+    authorization?: string;
+    principal?: BackstageCredentials['principal'];
+  }> = [];
   let status = 200;
   let body: unknown = adoption;
+  // The receiving side authenticates tokens as the istio plugin would.
+  const istioAuth = mockServices.auth({ pluginId: 'istio' });
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      requests.push({ url: req.url, authorization: req.headers.authorization });
+    server = http.createServer(async (req, res) => {
+      const authorization = req.headers.authorization;
+      const credentials = await istioAuth
+        .authenticate(authorization?.replace(/^Bearer /, '') ?? '')
+        .catch(() => undefined);
+      requests.push({
+        url: req.url,
+        authorization,
+        principal: credentials?.principal,
+      });
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     });
@@ -79,17 +96,27 @@ describe('HttpMeshReadinessClient', () => {
     };
   };
 
-  it('reads the namespace from the adoption report with a service token for the istio plugin', async () => {
+  it('reads the namespace from the adoption report with a token obtained on behalf of the initiator', async () => {
     const { auth, discovery, client: c } = client();
-    const result = await c.namespaceReadiness('shop');
+    const result = await c.namespaceReadiness('shop', { credentials: alice });
     expect(discovery.getBaseUrl).toHaveBeenCalledWith('istio');
     expect(requests).toHaveLength(1);
     expect(requests[0].url).toBe('/api/istio/v1/adoption');
     const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: await auth.getOwnServiceCredentials(),
+      onBehalfOf: alice,
       targetPluginId: 'istio',
     });
     expect(requests[0].authorization).toBe(`Bearer ${token}`);
+    // The istio plugin sees the person, not the scaffolder's service identity.
+    expect(requests[0].principal).toEqual({
+      type: 'user',
+      userEntityRef: 'user:default/alice',
+    });
+    const { token: serviceToken } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'istio',
+    });
+    expect(token).not.toBe(serviceToken);
     expect(result).toEqual([
       {
         cluster: 'prod',
@@ -104,29 +131,47 @@ describe('HttpMeshReadinessClient', () => {
   it('asks for one cluster when given', async () => {
     const result = await client().client.namespaceReadiness('shop', {
       cluster: 'prod eu',
+      credentials: alice,
     });
     expect(requests[0].url).toBe('/api/istio/v1/adoption?cluster=prod%20eu');
     expect(result).toEqual([]);
   });
 
-  it('surfaces the backend error', async () => {
-    status = 403;
-    body = {
-      error: {
+  it.each([401, 403])(
+    'turns a %s of the backend into a NotAllowedError naming the permission',
+    async code => {
+      status = code;
+      body = {
+        error: {
+          name: 'NotAllowedError',
+          message: 'not allowed to read mesh adoption',
+        },
+      };
+      const promise = client().client.namespaceReadiness('shop', {
+        credentials: alice,
+      });
+      await expect(promise).rejects.toMatchObject({
         name: 'NotAllowedError',
-        message: 'not allowed to read mesh adoption',
-      },
-    };
-    await expect(client().client.namespaceReadiness('shop')).rejects.toThrow(
-      /403/,
-    );
+        message: expect.stringContaining(
+          'you may not read mesh adoption (permission istio.adoption.read)',
+        ),
+      });
+    },
+  );
+
+  it('surfaces any other backend error with its status', async () => {
+    status = 503;
+    body = { error: { name: 'ServiceUnavailableError', message: 'starting' } };
+    await expect(
+      client().client.namespaceReadiness('shop', { credentials: alice }),
+    ).rejects.toThrow(/503/);
   });
 
   it('rejects an answer without a byNamespace list', async () => {
     body = { items: [] };
-    await expect(client().client.namespaceReadiness('shop')).rejects.toThrow(
-      'without a byNamespace list',
-    );
+    await expect(
+      client().client.namespaceReadiness('shop', { credentials: alice }),
+    ).rejects.toThrow('without a byNamespace list');
   });
 });
 
@@ -151,10 +196,11 @@ describe('describeBlocker', () => {
         message: 'plaintext to STRICT',
       }),
     ).toBe('MESH001 on DestinationRule shop/x: plaintext to STRICT');
-    // A blocker type a newer backend may send.
-    const newKind = { type: 'new-kind', detail: 1 } as unknown as Blocker;
-    expect(describeBlocker(newKind)).toBe(
-      'new-kind: {"type":"new-kind","detail":1}',
-    );
+    // A blocker type a newer backend may send: its fields stay out of logs.
+    const newKind = {
+      type: 'new-kind',
+      workload: 'secret-workload',
+    } as unknown as Blocker;
+    expect(describeBlocker(newKind)).toBe('new-kind (see the adoption page)');
   });
 });

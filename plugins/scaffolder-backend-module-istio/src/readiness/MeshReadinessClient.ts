@@ -1,6 +1,14 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
-import { Blocker, NamespaceAdoption } from '@meshportal/plugin-istio-common';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, ResponseError } from '@backstage/errors';
+import {
+  Blocker,
+  NamespaceAdoption,
+  istioAdoptionReadPermission,
+} from '@meshportal/plugin-istio-common';
 
 /**
  * A namespace's wave stage and what blocks STRICT, as the MeshPortal
@@ -20,10 +28,15 @@ export type NamespaceReadiness = Pick<
  * @public
  */
 export interface MeshReadinessService {
-  /** One entry per cluster the namespace exists in; empty when unknown. */
+  /**
+   * One entry per cluster the namespace exists in; empty when unknown.
+   * Read as `credentials` (the person running the template), so the
+   * backend applies that person's permissions; throws a `NotAllowedError`
+   * when they may not read mesh adoption.
+   */
   namespaceReadiness(
     namespace: string,
-    options?: { cluster?: string },
+    options: { credentials: BackstageCredentials; cluster?: string },
   ): Promise<NamespaceReadiness[]>;
 }
 
@@ -44,9 +57,10 @@ export function describeBlocker(blocker: Blocker): string {
     case 'conflict-finding':
       return `${blocker.code} on ${blocker.resource}: ${blocker.message}`;
     default: {
-      // A blocker type from a newer backend: show it as sent.
+      // A blocker type from a newer backend: its fields are unknown here,
+      // so only its type goes into refusals and the task log.
       const unknown = blocker as { type: string };
-      return `${unknown.type}: ${JSON.stringify(unknown)}`;
+      return `${String(unknown.type).slice(0, 80)} (see the adoption page)`;
     }
   }
 }
@@ -63,29 +77,27 @@ function isReadiness(value: unknown): value is NamespaceReadiness {
 }
 
 /**
- * Reads readiness from the MeshPortal backend with the module's own
- * service credentials.
+ * Reads readiness from the MeshPortal backend on behalf of the given
+ * credentials, never with the module's own: the backend's
+ * `istio.adoption.read` check applies to the person running the template.
  * @public
  */
 export class HttpMeshReadinessClient implements MeshReadinessService {
   constructor(
     private readonly options: {
       discovery: Pick<DiscoveryService, 'getBaseUrl'>;
-      auth: Pick<
-        AuthService,
-        'getOwnServiceCredentials' | 'getPluginRequestToken'
-      >;
+      auth: Pick<AuthService, 'getPluginRequestToken'>;
     },
   ) {}
 
   async namespaceReadiness(
     namespace: string,
-    options: { cluster?: string } = {},
+    options: { credentials: BackstageCredentials; cluster?: string },
   ): Promise<NamespaceReadiness[]> {
     const { discovery, auth } = this.options;
     const baseUrl = await discovery.getBaseUrl('istio');
     const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: await auth.getOwnServiceCredentials(),
+      onBehalfOf: options.credentials,
       targetPluginId: 'istio',
     });
     const query = options.cluster
@@ -94,6 +106,13 @@ export class HttpMeshReadinessClient implements MeshReadinessService {
     const response = await fetch(`${baseUrl}/v1/adoption${query}`, {
       headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
     });
+    if (response.status === 401 || response.status === 403) {
+      // The backend's own message is not shown: this one names the permission.
+      await response.body?.cancel();
+      throw new NotAllowedError(
+        `you may not read mesh adoption (permission ${istioAdoptionReadPermission.name}), which this step needs to check the namespace's readiness`,
+      );
+    }
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
