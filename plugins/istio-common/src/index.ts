@@ -7,6 +7,7 @@
 export * from './model/resources';
 export * from './model/meshConfig';
 export * from './model/snapshot';
+export * from './model/clusterDomain';
 export * from './model/labelSelector';
 export * from './model/findings';
 export * from './manifests';

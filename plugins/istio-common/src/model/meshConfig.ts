@@ -16,6 +16,8 @@ export interface MeshConfig {
   ingressSelector: string;
   /** `OFF` disables the default ingress controller. */
   ingressControllerMode?: string;
+  /** `defaultConfig.image.imageType` (`distroless`, ...): the proxy image variant. */
+  proxyImageType?: string;
   /**
    * `defaultConfig.proxyMetadata`: environment every proxy gets, such as the
    * DNS capture and address auto-allocation switches.
@@ -90,7 +92,14 @@ export function meshConfigFrom(doc: unknown): MeshConfig {
         ? raw.ingressControllerMode.toUpperCase()
         : undefined,
     proxyMetadata: stringValues(asRecord(raw.defaultConfig).proxyMetadata),
+    proxyImageType: optionalString(
+      asRecord(asRecord(raw.defaultConfig).image).imageType,
+    ),
   };
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** String entries of a map; others (wrong type) are left out. */

@@ -64,6 +64,14 @@ export type ResourceKind =
   | 'AuthorizationPolicy'
   | 'RequestAuthentication'
   | 'Node'
+  | 'ValidatingWebhookConfiguration'
+  | 'CustomResourceDefinition'
+  | 'Secret'
+  | 'HTTPRoute'
+  | 'GRPCRoute'
+  | 'WorkloadEntry'
+  | 'ProxyConfig'
+  | 'MeshNetworks'
   | 'KubernetesGateway';
 
 /**
@@ -89,6 +97,16 @@ export const RESOURCE_GROUPS: Record<ResourceKind, string> = {
   Sidecar: 'networking.istio.io',
   ServiceEntry: 'networking.istio.io',
   Node: '',
+  ValidatingWebhookConfiguration: 'admissionregistration.k8s.io',
+  CustomResourceDefinition: 'apiextensions.k8s.io',
+  Secret: '',
+  HTTPRoute: 'gateway.networking.k8s.io',
+  GRPCRoute: 'gateway.networking.k8s.io',
+  WorkloadEntry: 'networking.istio.io',
+  ProxyConfig: 'networking.istio.io',
+  // Never read from input: the snapshot builds the one MeshNetworks object
+  // from the mesh networks option or the `istio` ConfigMap.
+  MeshNetworks: '',
   // The Gateway API's `Gateway`; the snapshot renames its kind to keep it
   // apart from Istio's.
   KubernetesGateway: 'gateway.networking.k8s.io',
@@ -99,6 +117,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<ResourceKind> = new Set([
   'Namespace',
   'MutatingWebhookConfiguration',
   'Node',
+  'ValidatingWebhookConfiguration',
+  'CustomResourceDefinition',
 ]);
 
 /** Where an object came from, for messages that point at a file. @public */

@@ -13,6 +13,7 @@ import {
   injectorConfigFrom,
   parseMeshConfig,
 } from './meshConfig';
+import { DEFAULT_CLUSTER_DOMAIN } from './clusterDomain';
 
 /**
  * An indexed, read-only view of one cluster's (or one repository's) objects.
@@ -24,6 +25,8 @@ export interface MeshSnapshot {
   readonly injector: InjectorConfig;
   /** The namespace Istio's control plane runs in (istio-system). */
   readonly istioNamespace: string;
+  /** The cluster's DNS domain: Services are `<svc>.<ns>.svc.<clusterDomain>`. */
+  readonly clusterDomain: string;
   /** Objects of a kind, in input order. */
   all<K extends ResourceKind>(kind: K): MeshResource[];
   /** Objects of a kind in one namespace, in input order. */
@@ -40,6 +43,8 @@ export interface SnapshotOptions {
   meshConfig?: MeshConfig;
   /** Istio's own namespace; defaults to `istio-system`. */
   istioNamespace?: string;
+  /** The cluster's DNS domain (istiod's `--domain`); defaults to `cluster.local`. */
+  clusterDomain?: string;
   /** Origin recorded on every object, for example the cluster name. */
   origin?: ResourceOrigin;
   /** Per-object origin, for example the file and line it was read from. */
@@ -189,6 +194,7 @@ export function buildSnapshot(
     meshConfig,
     injector,
     istioNamespace,
+    clusterDomain: options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
     all: kind => byKind.get(kind) ?? empty,
     inNamespace: (kind, namespace) =>
       byNamespace.get(key(kind, CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace)) ?? empty,

@@ -1,8 +1,13 @@
 import { KubeObject } from '../model/resources';
 import { MeshConfig } from '../model/meshConfig';
-import { clientTlsFor, destinationRuleFor } from './clientTls';
+import {
+  clientTlsFor,
+  clientTlsUnder,
+  destinationRuleFor,
+  subsetsOf,
+} from './clientTls';
 import { computePosture } from './computePosture';
-import { hostMatches, resolveHost } from './meshIndex';
+import { hostMatches, meshIndex, resolveHost } from './meshIndex';
 import {
   deployment,
   destinationRule as dr,
@@ -361,5 +366,45 @@ describe('client TLS deviations fixed for issue 16', () => {
     expect(tls([...base, clusterIp, legacy, passthrough]).cause).toBe(
       'passthroughDisable',
     );
+  });
+
+  it('falls back from a subset without a mode to the top-level mode in the endpoint check', () => {
+    // Port 9080's entry hides the top-level DISABLE from the cluster (auto
+    // mTLS); the endpoint check of subset v1, which sets no mode, falls back
+    // to the top-level DISABLE (mtls_checker.go), so its endpoints get plaintext.
+    const snapshot = snapshotOf([
+      ...meshed,
+      dr(
+        'reviews',
+        'shop',
+        'reviews',
+        {
+          tls: { mode: 'DISABLE' },
+          portLevelSettings: [{ port: { number: 9080 }, loadBalancer: {} }],
+        },
+        {
+          subsets: [
+            {
+              name: 'v1',
+              labels: { app: 'reviews' },
+              trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 } } },
+            },
+          ],
+        },
+      ),
+    ]);
+    const applied = destinationRuleFor(snapshot, REVIEWS, 'shop');
+    const [v1] = subsetsOf(applied);
+    const decision = clientTlsUnder(
+      snapshot,
+      applied,
+      meshIndex(snapshot).serviceByHost.get(REVIEWS),
+      9080,
+      v1,
+    );
+    expect(decision).toMatchObject({
+      mode: 'DISABLE',
+      cause: 'endpointOverride',
+    });
   });
 });

@@ -116,7 +116,10 @@ function rulesByNamespace(snapshot: MeshSnapshot): Map<string, HostedRule[]> {
     if (typeof host !== 'string' || !host || rule.spec?.workloadSelector)
       continue;
     const list = byNamespace.get(rule.namespace);
-    const hosted = { host: resolveHost(host, rule.namespace), rule };
+    const hosted = {
+      host: resolveHost(host, rule.namespace, snapshot.clusterDomain),
+      rule,
+    };
     if (list) list.push(hosted);
     else byNamespace.set(rule.namespace, [hosted]);
   }
@@ -186,7 +189,7 @@ export function destinationRuleFor(
   const byNamespace = rulesByNamespace(snapshot);
   const order = [
     clientNamespace,
-    namespaceOfHost(host),
+    namespaceOfHost(host, snapshot.clusterDomain),
     snapshot.meshConfig.rootNamespace,
   ];
   const searched = new Set<string>();

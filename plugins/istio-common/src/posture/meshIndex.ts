@@ -1,9 +1,7 @@
+import { DEFAULT_CLUSTER_DOMAIN } from '../model/clusterDomain';
 import { MeshResource, ServiceSpec } from '../model/resources';
 import { MeshSnapshot } from '../model/snapshot';
 import { WorkloadRecord, buildWorkloads } from './workloads';
-
-/** Kubernetes' cluster domain; hosts are resolved as `<svc>.<ns>.svc.<domain>`. */
-const CLUSTER_DOMAIN = 'cluster.local';
 
 /**
  * A Service with its FQDN host and the workloads its selector matches.
@@ -11,7 +9,7 @@ const CLUSTER_DOMAIN = 'cluster.local';
  */
 export interface ServiceRecord {
   resource: MeshResource<ServiceSpec>;
-  /** `<name>.<namespace>.svc.cluster.local` */
+  /** `<name>.<namespace>.svc.<cluster domain>` */
   host: string;
   workloads: WorkloadRecord[];
 }
@@ -28,30 +26,42 @@ export interface MeshIndex {
 }
 
 /**
- * Istio's `ResolveShortnameToFQDN`: a host without a dot is a Service name
- * in `namespace`; anything else (including `*`) is kept as written.
+ * Istio's `ResolveShortnameToFQDN` (pilot/pkg/model): a host without a dot
+ * is a Service name in `namespace`; anything else (`*`, an IP address, and
+ * also `reviews.prod` or `reviews.prod.svc`) is kept as written.
  * @public
  */
-export function resolveHost(host: string, namespace: string): string {
+export function resolveHost(
+  host: string,
+  namespace: string,
+  clusterDomain: string = DEFAULT_CLUSTER_DOMAIN,
+): string {
   if (!host || host === '*' || host.includes('.') || host.includes(':'))
     return host;
-  return `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+  return `${host}.${namespace}.svc.${clusterDomain}`;
 }
 
 /**
  * The FQDN of a Kubernetes Service.
  * @public
  */
-export function serviceHost(name: string, namespace: string): string {
-  return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+export function serviceHost(
+  name: string,
+  namespace: string,
+  clusterDomain: string = DEFAULT_CLUSTER_DOMAIN,
+): string {
+  return `${name}.${namespace}.svc.${clusterDomain}`;
 }
 
 /**
  * The namespace of a Kubernetes Service FQDN, or undefined for other hosts.
  * @public
  */
-export function namespaceOfHost(host: string): string | undefined {
-  const suffix = `.svc.${CLUSTER_DOMAIN}`;
+export function namespaceOfHost(
+  host: string,
+  clusterDomain: string = DEFAULT_CLUSTER_DOMAIN,
+): string | undefined {
+  const suffix = `.svc.${clusterDomain}`;
   if (!host.endsWith(suffix) || host.startsWith('*')) return undefined;
   const parts = host.slice(0, -suffix.length).split('.');
   return parts.length === 2 ? parts[1] : undefined;
@@ -94,7 +104,11 @@ export function meshIndex(snapshot: MeshSnapshot): MeshIndex {
   ) as MeshResource<ServiceSpec>[]) {
     const record: ServiceRecord = {
       resource,
-      host: serviceHost(resource.name, resource.namespace),
+      host: serviceHost(
+        resource.name,
+        resource.namespace,
+        snapshot.clusterDomain,
+      ),
       workloads:
         byServiceKey.get(`${resource.namespace}/${resource.name}`) ?? [],
     };

@@ -9,6 +9,17 @@ import {
   ingressGatewayPortAnalyzer,
 } from './gatewayAnalyzers';
 import { injectionAnalyzer } from './injectionAnalyzer';
+import { annotationAnalyzer } from './annotationAnalyzer';
+import { applicationUidAnalyzer } from './applicationUidAnalyzer';
+import { conditionAnalyzer } from './conditionAnalyzer';
+import { deprecationAnalyzer } from './deprecationAnalyzer';
+import { externalControlPlaneAnalyzer } from './externalControlPlaneAnalyzer';
+import {
+  injectionImageAnalyzer,
+  injectionImageAutoAnalyzer,
+} from './injectionImageAnalyzers';
+import { meshNetworksAnalyzer } from './meshNetworksAnalyzer';
+import { webhookAnalyzer } from './webhookAnalyzer';
 import {
   portNameAnalyzer,
   serviceAssociationAnalyzer,
@@ -45,6 +56,15 @@ export const istioctlAnalyzers: Analyzer[] = [
   serviceAssociationAnalyzer,
   sidecarSelectorAnalyzer,
   authorizationPoliciesAnalyzer,
+  annotationAnalyzer,
+  deprecationAnalyzer,
+  conditionAnalyzer,
+  applicationUidAnalyzer,
+  webhookAnalyzer,
+  externalControlPlaneAnalyzer,
+  injectionImageAnalyzer,
+  injectionImageAutoAnalyzer,
+  meshNetworksAnalyzer,
   jwtClaimRouteAnalyzer,
   protocolAddressesAnalyzer,
   conflictingServiceEntryProtocolAnalyzer,

@@ -11,6 +11,12 @@ import { MeshResource } from '../../model/resources';
  * name and level as in Istio's `msg/messages.yaml`; the descriptions are ours.
  */
 const MESSAGE_TYPES = {
+  IST0002: {
+    name: 'Deprecated',
+    severity: 'Warning',
+    description:
+      'The resource uses a field or resource type Istio has deprecated or removed; it may be ignored now or stop working in a later release.',
+  },
   IST0101: {
     name: 'ReferencedResourceNotFound',
     severity: 'Error',
@@ -28,6 +34,18 @@ const MESSAGE_TYPES = {
     severity: 'Warning',
     description:
       'The pod runs in a namespace labelled for injection but has no istio-proxy: it was created before the label, or injection failed. It is outside the mesh until restarted.',
+  },
+  IST0107: {
+    name: 'MisplacedAnnotation',
+    severity: 'Warning',
+    description:
+      'An Istio annotation sits on a kind of resource that Istio does not read it from (for example a pod annotation on a Deployment instead of its pod template), so it has no effect.',
+  },
+  IST0108: {
+    name: 'UnknownAnnotation',
+    severity: 'Warning',
+    description:
+      'An annotation in an Istio domain (`*.istio.io`) is not one Istio knows, usually a typo, so it has no effect.',
   },
   IST0109: {
     name: 'ConflictingMeshGatewayVirtualServiceHosts',
@@ -71,6 +89,18 @@ const MESSAGE_TYPES = {
     description:
       'The namespace carries more than one of istio-injection, istio.io/rev and istio.io/dataplane-mode; only one decides and the others mislead.',
   },
+  IST0125: {
+    name: 'InvalidAnnotation',
+    severity: 'Warning',
+    description:
+      'An Istio annotation has a value the injector rejects (not a number, a bad port list or CIDR...), so injection fails or ignores it.',
+  },
+  IST0126: {
+    name: 'UnknownMeshNetworksServiceRegistry',
+    severity: 'Error',
+    description:
+      'A network of MeshNetworks takes endpoints from a service registry that is neither built in nor a cluster of a remote secret, so that network gets no endpoints.',
+  },
   IST0127: {
     name: 'NoMatchingWorkloadsFound',
     severity: 'Warning',
@@ -113,11 +143,23 @@ const MESSAGE_TYPES = {
     description:
       'A ServiceEntry port serves TCP (or no protocol) without addresses; sidecars cannot tell its traffic apart by IP unless Istio allocates virtual IPs.',
   },
+  IST0135: {
+    name: 'DeprecatedAnnotation',
+    severity: 'Info',
+    description:
+      'The resource uses an Istio annotation that is deprecated and may stop working in a later release.',
+  },
   IST0137: {
     name: 'DeploymentConflictingPorts',
     severity: 'Warning',
     description:
       'Services selecting the same pods send different service ports to the same target port; Istio cannot keep them apart.',
+  },
+  IST0139: {
+    name: 'InvalidWebhook',
+    severity: 'Error',
+    description:
+      'An Istio injection webhook overlaps another one (pods would be injected twice) or calls a control plane Service that does not exist (pod creation fails or skips injection).',
   },
   IST0140: {
     name: 'IngressRouteRulesNotAffected',
@@ -125,11 +167,29 @@ const MESSAGE_TYPES = {
     description:
       'A gateway-bound VirtualService routes to a host whose subset routing lives in another VirtualService; those rules do not apply to traffic entering through the gateway.',
   },
+  IST0144: {
+    name: 'InvalidApplicationUID',
+    severity: 'Warning',
+    description:
+      "An application container runs as UID 1337, the sidecar's own user: its traffic bypasses the proxy's capture rules.",
+  },
   IST0145: {
     name: 'ConflictingGateways',
     severity: 'Error',
     description:
       'Gateways selecting the same gateway pods declare the same port and host; only one of them takes effect.',
+  },
+  IST0146: {
+    name: 'ImageAutoWithoutInjectionWarning',
+    severity: 'Warning',
+    description:
+      'A Deployment has an istio-proxy container with `image: auto`, which only the injector fills in, but no injection webhook selects its pods: they will fail to start.',
+  },
+  IST0147: {
+    name: 'ImageAutoWithoutInjectionError',
+    severity: 'Error',
+    description:
+      'A Pod has an istio-proxy container with `image: auto`, which only the injector replaces; the pod as it stands cannot run.',
   },
   IST0148: {
     name: 'NamespaceInjectionEnabledByDefault',
@@ -149,11 +209,29 @@ const MESSAGE_TYPES = {
     description:
       'An ExternalName Service port must name a protocol other than plain tcp, or traffic to it is not routed correctly.',
   },
+  IST0158: {
+    name: 'PodsIstioProxyImageMismatchInNamespace',
+    severity: 'Warning',
+    description:
+      'Pods in an injected namespace run a proxy image other than the one the injector now sets, usually after a control plane upgrade: they keep the old proxy until restarted.',
+  },
   IST0162: {
     name: 'GatewayPortNotDefinedOnService',
     severity: 'Warning',
     description:
       'The Gateway listens on a port that no Service in front of its gateway pods exposes, so clients cannot reach it.',
+  },
+  IST0163: {
+    name: 'InvalidExternalControlPlaneConfig',
+    severity: 'Warning',
+    description:
+      'An Istio webhook of a remote cluster has no address (neither URL nor Service) or an unparsable URL, so it cannot reach the external control plane.',
+  },
+  IST0164: {
+    name: 'ExternalControlPlaneAddressIsNotAHostname',
+    severity: 'Info',
+    description:
+      'An Istio webhook reaches the external control plane by IP address; a hostname survives address changes and suits production better.',
   },
   IST0165: {
     name: 'ReferencedInternalGateway',
@@ -166,6 +244,12 @@ const MESSAGE_TYPES = {
     severity: 'Warning',
     description:
       'The policy has no effect where it applies, for example a Sidecar resource for workloads in ambient mode.',
+  },
+  IST0171: {
+    name: 'NegativeConditionStatus',
+    severity: 'Warning',
+    description:
+      'A status condition Istio (or the Gateway API controller) writes says the resource is not accepted, programmed, bound or resolved, so it does not work as configured.',
   },
   IST0173: {
     name: 'DestinationRuleSubsetNotSelectPods',

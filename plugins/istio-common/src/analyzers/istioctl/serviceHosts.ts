@@ -37,8 +37,10 @@ export class ServiceHostRegistry {
   private readonly exact = new Map<string, ServiceHost>();
   private readonly wildcards: ServiceHost[] = [];
   private readonly all: ServiceHost[] = [];
+  private readonly clusterDomain: string;
 
   constructor(snapshot: MeshSnapshot) {
+    this.clusterDomain = snapshot.clusterDomain;
     for (const entry of snapshot.all('ServiceEntry')) {
       const hosts: unknown[] = Array.isArray(entry.spec.hosts)
         ? entry.spec.hosts
@@ -49,7 +51,7 @@ export class ServiceHostRegistry {
         if (typeof host !== 'string' || !host) continue;
         for (const scope of scopes) {
           this.add({
-            host: resolveHost(host, entry.namespace),
+            host: resolveHost(host, entry.namespace, this.clusterDomain),
             scope,
             ports,
             source: entry,
@@ -66,7 +68,11 @@ export class ServiceHostRegistry {
       const ports = portNumbers(service.spec.ports, 'port');
       for (const scope of scopes) {
         this.add({
-          host: resolveHost(service.name, service.namespace),
+          host: resolveHost(
+            service.name,
+            service.namespace,
+            this.clusterDomain,
+          ),
           scope,
           ports,
           source: service,
@@ -94,7 +100,7 @@ export class ServiceHostRegistry {
     host: string,
   ): ServiceHost | undefined {
     if (typeof host !== 'string' || !host) return undefined;
-    const fqdn = resolveHost(host, namespace);
+    const fqdn = resolveHost(host, namespace, this.clusterDomain);
     const global = this.exact.get(`*/${fqdn}`);
     if (global) return global;
     const scopes =
@@ -118,7 +124,7 @@ export class ServiceHostRegistry {
    * (for wildcard DestinationRules such as `*.local`).
    */
   overlapping(namespace: string, host: string): ServiceHost[] {
-    const fqdn = resolveHost(host, namespace);
+    const fqdn = resolveHost(host, namespace, this.clusterDomain);
     return this.all.filter(
       e =>
         (e.scope === '*' || e.scope === namespace) &&

@@ -177,7 +177,9 @@ export const destinationHostAnalyzer: Analyzer = {
         }
       }
 
-      findings.push(...ingressBypassFindings(vs, subsetRouted));
+      findings.push(
+        ...ingressBypassFindings(vs, subsetRouted, snapshot.clusterDomain),
+      );
     }
     return findings;
   },
@@ -191,13 +193,19 @@ function subsetRoutedHosts(snapshot: MeshSnapshot) {
   const byHost = new Map<string, MeshResource[]>();
   for (const vs of snapshot.all('VirtualService')) {
     const own = new Set(
-      strings(vs.spec.hosts).map(h => resolveHost(h, vs.namespace)),
+      strings(vs.spec.hosts).map(h =>
+        resolveHost(h, vs.namespace, snapshot.clusterDomain),
+      ),
     );
     for (const rule of list(vs.spec.http)) {
       for (const route of list(rule?.route)) {
         const d = asDestination(route?.destination);
         if (!d.subset || !hostOf(d)) continue;
-        const fqdn = resolveHost(hostOf(d), vs.namespace);
+        const fqdn = resolveHost(
+          hostOf(d),
+          vs.namespace,
+          snapshot.clusterDomain,
+        );
         if (!own.has(fqdn)) continue;
         const holders = byHost.get(fqdn) ?? [];
         if (!holders.includes(vs)) holders.push(vs);
@@ -212,6 +220,7 @@ function subsetRoutedHosts(snapshot: MeshSnapshot) {
 function ingressBypassFindings(
   vs: MeshResource,
   subsetRouted: Map<string, MeshResource[]>,
+  clusterDomain: string,
 ): Finding[] {
   if (strings(vs.spec.gateways).length === 0) return [];
   const findings: Finding[] = [];
@@ -220,7 +229,7 @@ function ingressBypassFindings(
     for (const route of list(rule?.route)) {
       const d = asDestination(route?.destination);
       if (d.subset || !hostOf(d)) continue;
-      const fqdn = resolveHost(hostOf(d), vs.namespace);
+      const fqdn = resolveHost(hostOf(d), vs.namespace, clusterDomain);
       for (const other of subsetRouted.get(fqdn) ?? []) {
         const key = `${other.namespace}/${other.name}|${fqdn}`;
         if (other === vs || seen.has(key)) continue;
@@ -269,7 +278,11 @@ export const destinationRuleAnalyzer: Analyzer = {
     const subsets = new Set<string>();
     for (const dr of snapshot.all('DestinationRule')) {
       if (typeof dr.spec.host !== 'string') continue;
-      const host = resolveHost(dr.spec.host, dr.namespace);
+      const host = resolveHost(
+        dr.spec.host,
+        dr.namespace,
+        snapshot.clusterDomain,
+      );
       for (const subset of list(dr.spec.subsets)) {
         if (typeof subset?.name === 'string')
           subsets.add(`${host}|${subset.name}`);
@@ -280,7 +293,11 @@ export const destinationRuleAnalyzer: Analyzer = {
       for (const { kind, destination } of routeDestinations(vs)) {
         const subset = destination.subset;
         if (!subset || typeof subset !== 'string') continue;
-        const host = resolveHost(hostOf(destination), vs.namespace);
+        const host = resolveHost(
+          hostOf(destination),
+          vs.namespace,
+          snapshot.clusterDomain,
+        );
         if (subsets.has(`${host}|${subset}`)) continue;
         findings.push(
           report(
@@ -445,7 +462,7 @@ export const conflictingMeshGatewayHostsAnalyzer: Analyzer = {
         let byHost = claims.get(scope);
         if (!byHost) claims.set(scope, (byHost = new Map()));
         for (const host of strings(vs.spec.hosts)) {
-          const fqdn = resolveHost(host, vs.namespace);
+          const fqdn = resolveHost(host, vs.namespace, snapshot.clusterDomain);
           const holders = byHost.get(fqdn) ?? [];
           if (!holders.includes(vs)) holders.push(vs);
           byHost.set(fqdn, holders);

@@ -106,7 +106,7 @@ function ruleNamespaceIndex(snapshot: MeshSnapshot) {
   for (const rule of snapshot.all('DestinationRule')) {
     const raw = rule.spec?.host;
     if (typeof raw !== 'string' || !raw) continue;
-    const host = resolveHost(raw, rule.namespace);
+    const host = resolveHost(raw, rule.namespace, snapshot.clusterDomain);
     if (host.startsWith('*')) {
       wildcards.push({ host, namespace: rule.namespace });
     } else {
@@ -283,7 +283,7 @@ function checkHiddenMeshMtls(snapshot: MeshSnapshot, groups: Groups) {
   ) as MeshResource<DestinationRuleSpec>[]) {
     const host =
       typeof rule.spec?.host === 'string'
-        ? resolveHost(rule.spec.host, root)
+        ? resolveHost(rule.spec.host, root, snapshot.clusterDomain)
         : '';
     if (!host.startsWith('*') || rule.spec?.workloadSelector) continue;
     const applied = destinationRulesForHostIn(snapshot, root, host);
@@ -296,7 +296,11 @@ function checkHiddenMeshMtls(snapshot: MeshSnapshot, groups: Groups) {
   ) as MeshResource<DestinationRuleSpec>[]) {
     if (typeof rule.spec?.host !== 'string' || rule.spec.workloadSelector)
       continue;
-    const host = resolveHost(rule.spec.host, rule.namespace);
+    const host = resolveHost(
+      rule.spec.host,
+      rule.namespace,
+      snapshot.clusterDomain,
+    );
     const hidden = [...meshWide].find(
       ([wide]) => wide !== host && hostMatches(wide, host),
     );

@@ -175,6 +175,7 @@ function httpRoutes(vs: MeshResource<VirtualServiceSpec>): HttpRoute[] {
 function checkFaults(
   vs: MeshResource<VirtualServiceSpec>,
   production: Set<string>,
+  clusterDomain: string,
 ): Finding[] {
   if (production.size === 0) return [];
   const faulty: number[] = [];
@@ -187,7 +188,10 @@ function checkFaults(
     for (const d of Array.isArray(route.route) ? route.route : []) {
       const host =
         typeof d?.destination?.host === 'string' ? d.destination.host : '';
-      const ns = namespaceOfHost(resolveHost(host, vs.namespace));
+      const ns = namespaceOfHost(
+        resolveHost(host, vs.namespace, clusterDomain),
+        clusterDomain,
+      );
       if (ns) namespaces.add(ns);
     }
     const hit = [...namespaces].filter(ns => production.has(ns));
@@ -340,7 +344,7 @@ export const trafficPatternAnalyzer: Analyzer = {
       snapshot.all('VirtualService') as MeshResource<VirtualServiceSpec>[]
     ).flatMap(vs => [
       ...checkWeights(vs),
-      ...checkFaults(vs, production),
+      ...checkFaults(vs, production, snapshot.clusterDomain),
       ...checkRetries(vs),
       ...checkMirrors(vs),
     ]);
