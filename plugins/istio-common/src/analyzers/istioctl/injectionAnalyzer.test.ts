@@ -1,15 +1,7 @@
 import { KubeObject } from '../../model/resources';
 import { buildSnapshot } from '../../model/snapshot';
 import { injectionAnalyzer } from './injectionAnalyzer';
-
-const namespace = (
-  name: string,
-  labels: Record<string, string> = {},
-): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name, labels },
-});
+import { namespace } from './__testUtils__/findingsOf';
 
 const pod = (
   name: string,

@@ -5,7 +5,7 @@ import {
   injectionImageAutoAnalyzer,
   injectorProxyImage,
 } from './injectionImageAnalyzers';
-import { codesOf, findingsOf } from './__testUtils__/findingsOf';
+import { codesOf, findingsOf, namespace } from './__testUtils__/findingsOf';
 
 const values = (global: object) => JSON.stringify({ global });
 
@@ -20,15 +20,6 @@ const injector = (name = 'istio-sidecar-injector'): KubeObject => ({
       proxy: { image: 'proxyv2' },
     }),
   },
-});
-
-const namespace = (
-  name: string,
-  labels: Record<string, string>,
-): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name, labels },
 });
 
 const pod = (

@@ -128,14 +128,14 @@ const DEPRECATED: Array<[string[], string[]]> = [
 ];
 
 /** Every annotation istioctl knows, by name. */
-export const ISTIO_ANNOTATIONS: ReadonlyMap<string, IstioAnnotation> = new Map([
-  ...BY_RESOURCES.flatMap(([resources, names]) =>
-    names.map(n => [n, { resources, deprecated: false }] as const),
+export const ISTIO_ANNOTATIONS: ReadonlyMap<string, IstioAnnotation> = new Map(
+  [
+    ...BY_RESOURCES.map(([r, names]) => [r, names, false] as const),
+    ...DEPRECATED.map(([r, names]) => [r, names, true] as const),
+  ].flatMap(([resources, names, deprecated]) =>
+    names.map((n): [string, IstioAnnotation] => [n, { resources, deprecated }]),
   ),
-  ...DEPRECATED.flatMap(([resources, names]) =>
-    names.map(n => [n, { resources, deprecated: true }] as const),
-  ),
-]);
+);
 
 /** Annotations Istio itself writes, which istioctl never reports. */
 export const ISTIO_WRITTEN_ANNOTATIONS: ReadonlySet<string> = new Set([

@@ -18,3 +18,11 @@ export function findingsOf(
 export function codesOf(findings: Finding[]): string[] {
   return findings.map(f => `${f.code} ${f.resource}`).sort();
 }
+
+/** A Namespace object with these labels. */
+export function namespace(
+  name: string,
+  labels: Record<string, string> = {},
+): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
