@@ -1,6 +1,6 @@
 import { FINDING_CATALOGUE } from '@meshportal/plugin-istio-common';
 import { sampleReport } from '../testing/sampleReport';
-import { renderSarif } from './sarif';
+import { SARIF_LEVEL, renderSarif } from './sarif';
 
 describe('renderSarif', () => {
   const sarif = JSON.parse(renderSarif(sampleReport(), '1.2.3'));
@@ -16,20 +16,37 @@ describe('renderSarif', () => {
     });
   });
 
-  it('has a rule for every catalogue entry and every reported code', () => {
-    const ids = run.tool.driver.rules.map((r: { id: string }) => r.id);
-    for (const definition of FINDING_CATALOGUE)
-      expect(ids).toContain(definition.code);
-    for (const rule of run.tool.driver.rules) {
+  it('has one rule per catalogue code, with its level, help and every analyzer', () => {
+    const rules = run.tool.driver.rules;
+    const ids = rules.map((r: { id: string }) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const definition of FINDING_CATALOGUE) {
+      const rule = rules.find((r: { id: string }) => r.id === definition.code);
       expect(rule).toMatchObject({
-        id: expect.any(String),
-        name: expect.any(String),
-        shortDescription: { text: expect.any(String) },
-        defaultConfiguration: {
-          level: expect.stringMatching(/^(error|warning|note)$/),
-        },
+        name: definition.name,
+        shortDescription: { text: definition.description },
+        defaultConfiguration: { level: SARIF_LEVEL[definition.severity] },
+        helpUri: expect.stringMatching(
+          new RegExp(
+            `/docs/troubleshooting\\.md#${definition.code.toLowerCase()}$`,
+          ),
+        ),
       });
+      expect(rule.help.text).toContain(definition.description);
+      expect(rule.help.markdown).toContain(rule.helpUri);
+      expect(rule.properties.analyzers).toContain(definition.analyzer);
     }
+  });
+
+  it('has a rule for a reported code the catalogue lacks', () => {
+    const report = sampleReport();
+    const [first] = report.findings;
+    report.findings.push({ ...first, code: 'IST9999', name: 'NotCatalogued' });
+    const rules = JSON.parse(renderSarif(report, '1.2.3')).runs[0].tool.driver
+      .rules;
+    expect(rules.filter((r: { id: string }) => r.id === 'IST9999')).toEqual([
+      expect.objectContaining({ name: 'NotCatalogued' }),
+    ]);
   });
 
   it('has results whose ruleIndex points at their rule', () => {

@@ -18,14 +18,48 @@ export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-function rule(definition: FindingDefinition) {
+/** Where each code's cause and usual fix are written up. */
+const TROUBLESHOOTING_URI =
+  'https://github.com/meshportal/meshportal/blob/main/docs/troubleshooting.md';
+
+function rule(definition: FindingDefinition, analyzers: string[]) {
+  const description = definition.description || definition.name;
+  const helpUri = `${TROUBLESHOOTING_URI}#${definition.code.toLowerCase()}`;
   return {
     id: definition.code,
     name: definition.name,
-    shortDescription: { text: definition.description || definition.name },
+    shortDescription: { text: description },
+    help: {
+      text: `${description}\nCause and usual fix: ${helpUri}`,
+      markdown: `${description}\n\n[Cause and usual fix](${helpUri})`,
+    },
+    helpUri,
     defaultConfiguration: { level: SARIF_LEVEL[definition.severity] },
-    properties: { analyzer: definition.analyzer },
+    properties: { analyzers },
   };
+}
+
+/**
+ * One rule per code: codes several analyzers emit (IST0101) appear once,
+ * with every analyzer that reports them, as SARIF wants rule ids unique.
+ */
+function catalogueRules() {
+  const byCode = new Map<
+    string,
+    { definition: FindingDefinition; analyzers: string[] }
+  >();
+  for (const definition of FINDING_CATALOGUE) {
+    const entry = byCode.get(definition.code);
+    if (!entry) {
+      byCode.set(definition.code, {
+        definition,
+        analyzers: [definition.analyzer],
+      });
+    } else if (!entry.analyzers.includes(definition.analyzer)) {
+      entry.analyzers.push(definition.analyzer);
+    }
+  }
+  return [...byCode.values()].map(e => rule(e.definition, e.analyzers));
 }
 
 function locations(finding: Finding) {
@@ -59,13 +93,15 @@ function locations(finding: Finding) {
  * @public
  */
 export function renderSarif(report: MeshReport, version: string): string {
-  const rules = FINDING_CATALOGUE.map(rule);
+  const rules = catalogueRules();
   const ruleIndex = new Map(rules.map((r, index) => [r.id, index]));
   // A code missing from the catalogue still needs a rule for ruleIndex.
   for (const finding of report.findings) {
     if (!ruleIndex.has(finding.code)) {
       ruleIndex.set(finding.code, rules.length);
-      rules.push(rule({ ...finding, description: finding.name }));
+      rules.push(
+        rule({ ...finding, description: finding.name }, [finding.analyzer]),
+      );
     }
   }
   const results = report.findings.map(finding => ({
