@@ -13,6 +13,7 @@ import {
   injectorConfigFrom,
   parseMeshConfig,
 } from './meshConfig';
+import { MeshNetworks, parseMeshNetworks } from './meshNetworks';
 import { DEFAULT_CLUSTER_DOMAIN } from './clusterDomain';
 
 /**
@@ -41,6 +42,13 @@ export interface MeshSnapshot {
 export interface SnapshotOptions {
   /** Mesh config that wins over the `istio` ConfigMap. */
   meshConfig?: MeshConfig;
+  /**
+   * Mesh networks that win over the `meshNetworks` key of the `istio`
+   * ConfigMap. Either becomes the object `MeshNetworks <istio ns>/meshnetworks`.
+   */
+  meshNetworks?: MeshNetworks;
+  /** Where {@link SnapshotOptions.meshNetworks} came from, for example its file. */
+  meshNetworksOrigin?: ResourceOrigin;
   /** Istio's own namespace; defaults to `istio-system`. */
   istioNamespace?: string;
   /** The cluster's DNS domain (istiod's `--domain`); defaults to `cluster.local`. */
@@ -59,6 +67,8 @@ export interface SnapshotProblem {
 }
 
 const KNOWN_KINDS = new Set(Object.keys(RESOURCE_GROUPS) as ResourceKind[]);
+// Built by the snapshot itself, never taken from input.
+KNOWN_KINDS.delete('MeshNetworks');
 
 function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
@@ -124,7 +134,11 @@ export function toMeshResource(
     uid: typeof meta.uid === 'string' ? meta.uid : undefined,
     spec: object.spec && typeof object.spec === 'object' ? object.spec : {},
     status: object.status,
-    data: kind === 'ConfigMap' ? stringRecord(object.data) : undefined,
+    // Secret data stays base64 encoded, as Kubernetes serves it.
+    data:
+      kind === 'ConfigMap' || kind === 'Secret'
+        ? stringRecord(object.data)
+        : undefined,
     webhooks: Array.isArray(object.webhooks) ? object.webhooks : undefined,
     origin,
   };
@@ -186,6 +200,37 @@ export function buildSnapshot(
       }
     }
   }
+  let meshNetworks = options.meshNetworks;
+  const meshConfigMap = byName.get(key('ConfigMap', istioNamespace, 'istio'));
+  if (!meshNetworks && meshConfigMap?.data?.meshNetworks) {
+    try {
+      meshNetworks = parseMeshNetworks(meshConfigMap.data.meshNetworks);
+    } catch (e) {
+      problems.push({
+        index: -1,
+        origin: meshConfigMap.origin,
+        message: `ConfigMap ${istioNamespace}/istio: key "meshNetworks" is not valid YAML (${(e as Error).message}); ignoring it`,
+      });
+    }
+  }
+  if (meshNetworks) {
+    // The object istioctl's analyzers report mesh network problems on.
+    const resource: MeshResource<MeshNetworks> = {
+      kind: 'MeshNetworks',
+      apiVersion: '',
+      name: 'meshnetworks',
+      namespace: istioNamespace,
+      namespaceGiven: true,
+      labels: {},
+      annotations: {},
+      ownerReferences: [],
+      spec: meshNetworks,
+      origin: options.meshNetworksOrigin ?? meshConfigMap?.origin,
+    };
+    byKind.set('MeshNetworks', [resource]);
+    byNamespace.set(key('MeshNetworks', istioNamespace), [resource]);
+    byName.set(key('MeshNetworks', istioNamespace, resource.name), resource);
+  }
   const injectorMap = byName.get(key('ConfigMap', istioNamespace, 'istio-sidecar-injector'));
   const injector = injectorConfigFrom(injectorMap?.data);
   const empty: MeshResource[] = [];
@@ -211,9 +256,11 @@ export function buildSnapshot(
  * @public
  */
 export function resourceName(resource: Pick<MeshResource, 'kind' | 'name' | 'namespace' | 'namespaceGiven'>): string {
+  // The Gateway API's Gateway is filed apart but printed by its own kind.
+  const kind = resource.kind === 'KubernetesGateway' ? 'Gateway' : resource.kind;
   return resource.namespaceGiven
-    ? `${resource.kind} ${resource.namespace}/${resource.name}`
-    : `${resource.kind} ${resource.name}`;
+    ? `${kind} ${resource.namespace}/${resource.name}`
+    : `${kind} ${resource.name}`;
 }
 
 /**
