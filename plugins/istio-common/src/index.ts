@@ -6,6 +6,7 @@
 
 export * from './model/resources';
 export * from './model/meshConfig';
+export * from './model/meshNetworks';
 export * from './model/snapshot';
 export * from './model/clusterDomain';
 export * from './model/labelSelector';
