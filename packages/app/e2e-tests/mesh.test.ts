@@ -144,11 +144,11 @@ test('a partially injected service says how many pods lack the proxy', async ({
     path: testInfo.outputPath('partial-service-card.png'),
   });
 
-  // The tab names the blocker: the pod that would stop receiving traffic.
+  // The tab names the blocker: the pod STRICT would not protect (shared doc §2).
   await openTab(page, 'Service mesh');
   await expect(
     page.getByText(
-      /channels\/web-banking: 1 pod without a sidecar would stop receiving mesh traffic/,
+      /channels\/web-banking: 1 pod without a sidecar: STRICT is not enforced on it and its own plaintext calls to STRICT servers fail/,
     ),
   ).toBeVisible();
   await page.screenshot({
@@ -237,7 +237,7 @@ test('the platform team sees adoption, waves and what blocks STRICT', async ({
   ).toBeVisible();
   await expect(
     dialog.getByText(
-      /^channels\/mobile-gateway: 2 pods without a sidecar would stop receiving mesh traffic$/,
+      /^channels\/mobile-gateway: 2 pods without a sidecar: STRICT is not enforced on them and their own plaintext calls to STRICT servers fail; restart them with the proxy$/,
     ),
   ).toBeVisible();
   await page.screenshot({

@@ -81,3 +81,43 @@ export interface Readiness {
   /** Telemetry could not be read: plaintext callers are unknown, not absent. */
   telemetryUnknown: boolean;
 }
+
+/**
+ * One blocker as a sentence for service owners, refusals and logs. What
+ * STRICT breaks, and for whom: only a proxy enforces a PeerAuthentication,
+ * so a pod without a sidecar keeps receiving traffic; it is its own
+ * plaintext calls to STRICT servers that fail, and it stays unencrypted.
+ * @public
+ */
+export function describeBlocker(blocker: Blocker): string {
+  switch (blocker.type) {
+    case 'pods-without-proxy': {
+      const one = blocker.pods === 1;
+      return `${blocker.namespace}/${blocker.workload}: ${blocker.pods} pod${
+        one ? '' : 's'
+      } without a sidecar: STRICT is not enforced on ${
+        one ? 'it' : 'them'
+      } and ${one ? 'its' : 'their'} own plaintext calls to STRICT servers fail; restart ${
+        one ? 'it' : 'them'
+      } with the proxy`;
+    }
+    case 'plaintext-callers':
+      return `${blocker.namespace}/${
+        blocker.workload
+      }: plaintext callers would be refused (${(blocker.callers ?? []).join(
+        ', ',
+      )})`;
+    case 'callers-outside-mesh': {
+      const s = blocker.requests === 1 ? '' : 's';
+      return `${blocker.namespace}/${blocker.workload}: ${blocker.requests} request${s} or connection${s} from callers outside the mesh would be refused`;
+    }
+    case 'conflict-finding':
+      return `${blocker.code} ${blocker.resource}: ${blocker.message}`;
+    default: {
+      // A blocker type from a newer backend: its fields are unknown here,
+      // so only its type is shown.
+      const unknown = blocker as { type: string };
+      return `${String(unknown.type).slice(0, 80)} (see the adoption page)`;
+    }
+  }
+}

@@ -6,7 +6,6 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import {
-  Blocker,
   ReadinessStage,
   Severity,
   WorkloadPosture,
@@ -139,22 +138,3 @@ export function formatAge(seconds: number): string {
   return `${s} seconds ago`;
 }
 
-/** One blocker as a sentence a service owner can act on. */
-export function describeBlocker(blocker: Blocker): ReactNode {
-  switch (blocker.type) {
-    case 'pods-without-proxy':
-      return `${blocker.namespace}/${blocker.workload}: ${blocker.pods} pod${
-        blocker.pods === 1 ? '' : 's'
-      } without a sidecar would stop receiving mesh traffic`;
-    case 'plaintext-callers':
-      return `${blocker.namespace}/${
-        blocker.workload
-      }: plaintext callers would be refused (${blocker.callers.join(', ')})`;
-    case 'callers-outside-mesh':
-      return `${blocker.namespace}/${blocker.workload}: ${blocker.requests} requests from callers outside the mesh would be refused`;
-    case 'conflict-finding':
-      return `${blocker.code} ${blocker.resource}: ${blocker.message}`;
-    default:
-      return JSON.stringify(blocker);
-  }
-}

@@ -157,7 +157,7 @@ describe('AdoptionPageContent', () => {
     ).toBeInTheDocument();
     expect(
       within(dialog).getByText(
-        'shop/cart: 1 pod without a sidecar would stop receiving mesh traffic',
+        'shop/cart: 1 pod without a sidecar: STRICT is not enforced on it and its own plaintext calls to STRICT servers fail; restart it with the proxy',
       ),
     ).toBeInTheDocument();
     expect(

@@ -10,13 +10,9 @@ import { useState } from 'react';
 import {
   NamespaceAdoption,
   ReadinessStage,
-} from '@meshportal/plugin-istio-common';
-import {
-  STAGES,
-  STAGE_LABELS,
-  StageStatus,
   describeBlocker,
-} from '../meshStatus';
+} from '@meshportal/plugin-istio-common';
+import { STAGES, STAGE_LABELS, StageStatus } from '../meshStatus';
 import { ToolLinkList } from '../EntityMeshContent/WorkloadsTable';
 
 const useStyles = makeStyles(theme => ({

@@ -5,8 +5,9 @@ import Typography from '@material-ui/core/Typography';
 import {
   EntityClusterPosture,
   EntityPosture,
+  describeBlocker,
 } from '@meshportal/plugin-istio-common';
-import { StageStatus, describeBlocker, formatAge } from '../meshStatus';
+import { StageStatus, formatAge } from '../meshStatus';
 import { EntityMeshStateView, StaleNotice } from '../states/EntityMeshStates';
 import { useEntityMesh } from '../useEntityMesh';
 import { AuthorizationPolicies } from './AuthorizationPolicies';
