@@ -79,6 +79,12 @@ export interface Config {
       /** Istio's root namespace; `istio-system` by default. */
       meshRootNamespace?: string;
       /**
+       * The cluster's DNS domain, as given to istiod with `--domain`:
+       * Services are `<name>.<namespace>.svc.<clusterDomain>`.
+       * `cluster.local` by default.
+       */
+      clusterDomain?: string;
+      /**
        * Read the cluster from files (kubectl -o yaml dumps, multi-document
        * YAML, or directories of them) instead of an API server.
        */

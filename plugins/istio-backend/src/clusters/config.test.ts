@@ -50,6 +50,25 @@ describe('readIstioClusters', () => {
     expect(clusters.map(c => c.name)).toEqual(['prod', 'dev']);
   });
 
+  it('reads a cluster domain per cluster and refuses one that is not a DNS name', () => {
+    const read = (clusterDomain?: string) =>
+      readIstioClusters(
+        new ConfigReader({
+          istio: {
+            clusters: [
+              { name: 'demo', snapshotPaths: ['/tmp'], clusterDomain },
+            ],
+          },
+        }),
+      )[0].clusterDomain;
+    expect(read('corp.internal')).toBe('corp.internal');
+    // Unset, the engine uses Kubernetes' default, cluster.local.
+    expect(read()).toBeUndefined();
+    expect(() => read('Corp_Internal')).toThrow(
+      'istio cluster demo: clusterDomain "Corp_Internal" must be a DNS name',
+    );
+  });
+
   it('accepts a cluster given only as files', () => {
     const [files] = readIstioClusters(
       new ConfigReader({

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { clusterDomainProblem } from '@meshportal/plugin-istio-common';
 import { PrometheusConnection } from '../telemetry/PrometheusClient';
 
 /**
@@ -26,6 +27,11 @@ export interface IstioClusterConfig {
   /** Credentials and CA for `prometheusUrl`; none by default. */
   prometheus?: PrometheusConnection;
   meshRootNamespace: string;
+  /**
+   * The cluster's DNS domain (istiod's `--domain`); unset, the engine's
+   * default, `cluster.local`.
+   */
+  clusterDomain?: string;
   snapshotPaths?: string[];
 }
 
@@ -146,6 +152,14 @@ export function readIstioClusters(root: Config): IstioClusterConfig[] {
     }
     const url = str('url');
     const prometheusUrl = baseUrl(own, 'prometheusUrl', name);
+    const clusterDomain = own?.getOptionalString('clusterDomain');
+    const domainProblem =
+      clusterDomain !== undefined && clusterDomainProblem(clusterDomain);
+    if (domainProblem) {
+      throw new InputError(
+        `istio cluster ${name}: clusterDomain "${clusterDomain}" ${domainProblem}`,
+      );
+    }
     if (!snapshotPaths?.length && !url && authProvider !== 'kubeconfig') {
       throw new InputError(
         `istio cluster ${name}: needs a url, a kubeconfig or snapshotPaths`,
@@ -176,6 +190,7 @@ export function readIstioClusters(root: Config): IstioClusterConfig[] {
       prometheus: prometheusConnection(own, name, prometheusUrl),
       meshRootNamespace:
         own?.getOptionalString('meshRootNamespace') ?? 'istio-system',
+      clusterDomain,
       snapshotPaths: snapshotPaths?.length ? snapshotPaths : undefined,
     };
   });

@@ -22,6 +22,14 @@ describe('LinkBuilder', () => {
     expect(new LinkBuilder(config).service('shop', 'checkout').grafana).toBe(
       'https://grafana.example.com/d/svc-uid?var-service=checkout.shop.svc.cluster.local&var-namespace=shop',
     );
+    expect(
+      new LinkBuilder({ ...config, clusterDomain: 'corp.internal' }).service(
+        'shop',
+        'checkout',
+      ).grafana,
+    ).toBe(
+      'https://grafana.example.com/d/svc-uid?var-service=checkout.shop.svc.corp.internal&var-namespace=shop',
+    );
   });
 
   it('adds clusterName only when configured, and keeps an existing /console', () => {

@@ -1,4 +1,4 @@
-import { ToolLinks } from '@meshportal/plugin-istio-common';
+import { serviceHost, ToolLinks } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from '../clusters/config';
 
 /** Grafana's "Istio Mesh Dashboard", which ships with a fixed uid. */
@@ -11,6 +11,7 @@ type LinkConfig = Pick<
   | 'grafanaUrl'
   | 'grafanaDashboards'
   | 'tracingUrl'
+  | 'clusterDomain'
 >;
 
 const seg = encodeURIComponent;
@@ -95,7 +96,7 @@ export class LinkBuilder {
         tab: 'info',
       }),
       grafana: this.grafana(this.config.grafanaDashboards.service, {
-        'var-service': `${name}.${namespace}.svc.cluster.local`,
+        'var-service': serviceHost(name, namespace, this.config.clusterDomain),
         'var-namespace': namespace,
       }),
     };

@@ -17,6 +17,7 @@ import {
   analyzeSnapshot,
   buildSnapshot,
   selectorMatches,
+  serviceHost,
 } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from '../clusters/config';
 import { ClusterSource } from '../clusters/types';
@@ -214,6 +215,7 @@ export class MeshPostureService {
         entries.map(e => e.object),
         {
           istioNamespace: config?.meshRootNamespace,
+          clusterDomain: config?.clusterDomain,
           originOf: (_o, i) => entries[i].origin,
         },
       );
@@ -464,7 +466,7 @@ export class MeshPostureService {
       const [namespace, name] = key.split('/');
       const service = snapshot.get('Service', namespace, name);
       if (!service) return [];
-      const fqdn = `${name}.${namespace}.svc.cluster.local`;
+      const fqdn = serviceHost(name, namespace, snapshot.clusterDomain);
       return [
         {
           namespace,

@@ -8,33 +8,19 @@ import {
   RouteRule,
   VirtualServiceSpec,
   VirtualServiceView,
+  hostMatches,
+  resolveHost,
   selectorMatches,
+  serviceHost,
 } from '@meshportal/plugin-istio-common';
 
-/**
- * A host as Istio resolves it from a config object in `namespace`:
- * a short name is `<name>.<namespace>.svc.cluster.local`, `a.b` and `a.b.svc`
- * are completed the same way.
- */
-export function qualifyHost(host: string, namespace: string): string {
-  if (host === '*' || host.startsWith('*.')) return host;
-  const parts = host.split('.');
-  if (parts.length === 1) return `${host}.${namespace}.svc.cluster.local`;
-  if (parts.length === 2) return `${host}.svc.cluster.local`;
-  if (parts.length === 3 && parts[2] === 'svc') return `${host}.cluster.local`;
-  return host;
-}
+// Hosts are resolved by the engine's `resolveHost`, as Istio does: only a
+// dotless name is completed (`reviews.prod` stays `reviews.prod`), in the
+// snapshot's cluster domain.
 
-/** True when a (possibly wildcard) host covers the service's FQDN. */
-export function hostCovers(host: string, fqdn: string): boolean {
-  if (host === '*') return true;
-  if (host.startsWith('*.')) return fqdn.endsWith(host.slice(1));
-  return host === fqdn;
-}
-
-function destinationOf(d: any, ns: string): RouteDestination {
+function destinationOf(d: any, ns: string, domain: string): RouteDestination {
   return {
-    host: qualifyHost(String(d?.destination?.host ?? ''), ns),
+    host: resolveHost(String(d?.destination?.host ?? ''), ns, domain),
     subset: d?.destination?.subset,
     port: d?.destination?.port?.number,
     weight: d?.weight,
@@ -43,6 +29,7 @@ function destinationOf(d: any, ns: string): RouteDestination {
 
 function viewVirtualService(
   vs: MeshResource<VirtualServiceSpec>,
+  domain: string,
 ): VirtualServiceView {
   const ns = vs.namespace;
   const spec = vs.spec ?? {};
@@ -52,14 +39,14 @@ function viewVirtualService(
       ...(r.mirror?.host
         ? [
             {
-              host: qualifyHost(r.mirror.host, ns),
+              host: resolveHost(r.mirror.host, ns, domain),
               subset: r.mirror.subset,
               percentage: r.mirrorPercentage?.value,
             },
           ]
         : []),
       ...(r.mirrors ?? []).map(m => ({
-        host: qualifyHost(String(m.destination?.host ?? ''), ns),
+        host: resolveHost(String(m.destination?.host ?? ''), ns, domain),
         subset: m.destination?.subset,
         percentage: m.percentage?.value,
       })),
@@ -68,7 +55,7 @@ function viewVirtualService(
       protocol: 'http',
       name: r.name,
       match: r.match,
-      destinations: (r.route ?? []).map(d => destinationOf(d, ns)),
+      destinations: (r.route ?? []).map(d => destinationOf(d, ns, domain)),
       timeout: r.timeout,
       retries: r.retries,
       fault: r.fault,
@@ -82,14 +69,14 @@ function viewVirtualService(
       rules.push({
         protocol,
         match: r.match,
-        destinations: (r.route ?? []).map(d => destinationOf(d, ns)),
+        destinations: (r.route ?? []).map(d => destinationOf(d, ns, domain)),
       });
     }
   }
   return {
     namespace: ns,
     name: vs.name,
-    hosts: (spec.hosts ?? []).map(h => qualifyHost(String(h), ns)),
+    hosts: (spec.hosts ?? []).map(h => resolveHost(String(h), ns, domain)),
     gateways: spec.gateways ?? [],
     rules,
   };
@@ -124,7 +111,7 @@ export class HostIndex<T> {
   covering(fqdn: string): T[] {
     const positions = new Set(this.exact.get(fqdn) ?? []);
     for (const w of this.wildcard) {
-      if (hostCovers(w.host, fqdn)) positions.add(w.position);
+      if (hostMatches(w.host, fqdn)) positions.add(w.position);
     }
     return [...positions].sort((a, b) => a - b).map(p => this.items[p]);
   }
@@ -132,13 +119,14 @@ export class HostIndex<T> {
 
 function viewDestinationRule(
   dr: MeshResource<DestinationRuleSpec>,
+  domain: string,
 ): DestinationRuleView {
   const spec = dr.spec as DestinationRuleSpec;
   const policy = spec.trafficPolicy ?? {};
   return {
     namespace: dr.namespace,
     name: dr.name,
-    host: qualifyHost(String(spec.host), dr.namespace),
+    host: resolveHost(String(spec.host), dr.namespace, domain),
     tls: policy.tls,
     connectionPool: policy.connectionPool,
     outlierDetection: policy.outlierDetection,
@@ -160,10 +148,13 @@ function viewDestinationRule(
 export class ServiceTrafficIndex {
   private readonly virtualServices = new HostIndex<VirtualServiceView>();
   private readonly destinationRules = new HostIndex<DestinationRuleView>();
+  private readonly clusterDomain: string;
 
   constructor(snapshot: MeshSnapshot) {
+    const domain = snapshot.clusterDomain;
+    this.clusterDomain = domain;
     for (const vs of snapshot.all('VirtualService')) {
-      const view = viewVirtualService(vs);
+      const view = viewVirtualService(vs, domain);
       // Bound to the host, or routing or mirroring to it.
       this.virtualServices.add(view, [
         ...view.hosts,
@@ -176,8 +167,8 @@ export class ServiceTrafficIndex {
     for (const dr of snapshot.all('DestinationRule')) {
       const host = (dr.spec as DestinationRuleSpec)?.host;
       if (typeof host !== 'string') continue;
-      this.destinationRules.add(viewDestinationRule(dr), [
-        qualifyHost(host, dr.namespace),
+      this.destinationRules.add(viewDestinationRule(dr, domain), [
+        resolveHost(host, dr.namespace, domain),
       ]);
     }
   }
@@ -193,7 +184,7 @@ export class ServiceTrafficIndex {
     virtualServices: VirtualServiceView[];
     destinationRules: DestinationRuleView[];
   } {
-    const fqdn = `${name}.${namespace}.svc.cluster.local`;
+    const fqdn = serviceHost(name, namespace, this.clusterDomain);
     return {
       virtualServices: this.virtualServices.covering(fqdn),
       destinationRules: this.destinationRules.covering(fqdn),
