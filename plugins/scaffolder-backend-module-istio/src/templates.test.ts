@@ -1,7 +1,7 @@
 /**
  * The templates under <repo>/templates, run end to end through the real
- * scaffolder of a test backend (dry-run API), with this module's actions
- * and a stand-in for the istio backend's adoption endpoint.
+ * scaffolder of a test backend (dry-run and task APIs), with this module's
+ * actions and a stand-in for the istio backend's adoption endpoint.
  */
 import {
   coreServices,
@@ -11,6 +11,7 @@ import {
   mockCredentials,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { NotAllowedError } from '@backstage/errors';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -28,7 +29,18 @@ import scaffolderModuleIstio from '.';
 const ROOT = path.resolve(__dirname, '../../..');
 const TEMPLATES = path.join(ROOT, 'templates');
 
+function templateEntity(name: string) {
+  const template = parse(
+    fs.readFileSync(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'),
+  );
+  return {
+    ...template,
+    metadata: { ...template.metadata, namespace: 'default' },
+  };
+}
+
 const entities = [
+  templateEntity('istio-advance-mtls'),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -64,21 +76,64 @@ function demoCluster(): KubeObject[] {
 }
 
 let adoption: unknown = { byNamespace: [] };
+/** Who the istio backend saw asking for adoption, request by request. */
+const adoptionReaders: string[] = [];
+const MALLORY = 'user:default/mallory';
+/**
+ * Answers `/v1/adoption` as the istio backend's router does: to users
+ * only, and with a 403 to those whose permission policy denies
+ * istio.adoption.read (here: mallory). The real router and permission
+ * backend are tested in plugins/istio-backend.
+ */
 const istioStandIn = createBackendPlugin({
   pluginId: 'istio',
   register(env) {
     env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter },
-      async init({ httpRouter }) {
-        httpRouter.use((req: any, res: any, next: any) => {
-          if (req.method === 'GET' && req.path === '/v1/adoption')
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
+      async init({ httpRouter, httpAuth }) {
+        httpRouter.use(async (req: any, res: any, next: any) => {
+          if (req.method !== 'GET' || req.path !== '/v1/adoption') {
+            next();
+            return;
+          }
+          try {
+            const credentials = await httpAuth.credentials(req, {
+              allow: ['user'],
+            });
+            const reader = credentials.principal.userEntityRef;
+            adoptionReaders.push(reader);
+            if (reader === MALLORY) {
+              throw new NotAllowedError('not allowed to read mesh adoption');
+            }
             res.json(adoption);
-          else next();
+          } catch (error) {
+            next(error);
+          }
         });
       },
     });
   },
 });
+
+/** What the istio backend answers next: one namespace's readiness. */
+function answerAdoption(
+  namespace: string,
+  stage: string,
+  blockers: unknown[] = [],
+) {
+  adoption = {
+    byNamespace: [{ cluster: 'production', namespace, stage, blockers }],
+  };
+  adoptionReaders.length = 0;
+}
+
+const ledger = {
+  namespace: 'ledger',
+  repoUrl: 'github.com?owner=harbor-bank&repo=ledger-deploy',
+};
 
 function loadTemplate(name: string) {
   const dir = path.join(TEMPLATES, name);
@@ -131,11 +186,16 @@ describe('templates through the scaffolder dry-run', () => {
   async function dryRun(
     name: string,
     values: Record<string, unknown>,
+    options: { user?: string; template?: (template: any) => any } = {},
   ): Promise<DryRunResult> {
-    const { template, directoryContents } = loadTemplate(name);
+    const loaded = loadTemplate(name);
+    const { directoryContents } = loaded;
+    const template = options.template
+      ? options.template(loaded.template)
+      : loaded.template;
     const response = await request(server)
       .post('/api/scaffolder/v2/dry-run')
-      .set('Authorization', mockCredentials.user.header())
+      .set('Authorization', mockCredentials.user.header(options.user))
       .send({
         template,
         values,
@@ -324,21 +384,13 @@ describe('templates through the scaffolder dry-run', () => {
   }, 60_000);
 
   it('istio-advance-mtls: moves a ready namespace to STRICT after asking the istio backend', async () => {
-    adoption = {
-      byNamespace: [
-        {
-          cluster: 'production',
-          namespace: 'ledger',
-          stage: 'ready-for-strict',
-          blockers: [],
-        },
-      ],
-    };
-    const result = await dryRun('istio-advance-mtls', {
-      namespace: 'ledger',
-      repoUrl: 'github.com?owner=harbor-bank&repo=ledger-deploy',
-    });
+    answerAdoption('ledger', 'ready-for-strict');
+    const result = await dryRun('istio-advance-mtls', ledger);
     expect(result.status).toBe(200);
+    // Asked as the person running the template, not as the scaffolder.
+    expect(adoptionReaders).toEqual([
+      mockCredentials.user().principal.userEntityRef,
+    ]);
     expect(result.body.output.text[0].content).toBe(
       'ledger moves from permissive to strict',
     );
@@ -355,23 +407,14 @@ describe('templates through the scaffolder dry-run', () => {
   }, 60_000);
 
   it('istio-advance-mtls: refuses while the backend reports blockers', async () => {
-    adoption = {
-      byNamespace: [
-        {
-          cluster: 'production',
-          namespace: 'channels',
-          stage: 'permissive',
-          blockers: [
-            {
-              type: 'pods-without-proxy',
-              workload: 'mobile-gateway',
-              namespace: 'channels',
-              pods: 2,
-            },
-          ],
-        },
-      ],
-    };
+    answerAdoption('channels', 'permissive', [
+      {
+        type: 'pods-without-proxy',
+        workload: 'mobile-gateway',
+        namespace: 'channels',
+        pods: 2,
+      },
+    ]);
     const result = await dryRun('istio-advance-mtls', {
       namespace: 'channels',
       repoUrl: 'github.com?owner=harbor-bank&repo=channels-deploy',
@@ -434,4 +477,176 @@ describe('templates through the scaffolder dry-run', () => {
       }).findings.filter(f => f.severity === 'Error'),
     ).toEqual([]);
   }, 60_000);
+
+  it('istio-advance-mtls: refuses a user who may not read mesh adoption, and writes nothing', async () => {
+    answerAdoption('ledger', 'ready-for-strict');
+    const result = await dryRun('istio-advance-mtls', ledger, {
+      user: MALLORY,
+    });
+    expect(adoptionReaders).toEqual([MALLORY]);
+    expect(result.status).toBe(403);
+    expect(result.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        "istio:mtls:advance: you may not read mesh adoption (permission istio.adoption.read), which this step needs to check the namespace's readiness; nothing was written",
+    });
+    expect(result.files).toEqual({});
+  }, 60_000);
+
+  it('istio-advance-mtls: a task run by that user fails with the refusal in its log, without a stack trace', async () => {
+    answerAdoption('ledger', 'permissive', [
+      {
+        type: 'plaintext-callers',
+        workload: 'ledger-api',
+        namespace: 'ledger',
+        callers: ['legacy/batch'],
+      },
+    ]);
+    const auth = mockCredentials.user.header(MALLORY);
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', auth)
+      .send({
+        templateRef: 'template:default/istio-advance-mtls',
+        values: ledger,
+        secrets: { USER_OAUTH_TOKEN: 'task-token' },
+      });
+    expect(created.status).toBe(201);
+    const taskUrl = `/api/scaffolder/v2/tasks/${created.body.id}`;
+    let status = '';
+    for (let i = 0; i < 300 && !['failed', 'completed'].includes(status); i++) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      status = (await request(server).get(taskUrl).set('Authorization', auth))
+        .body.status;
+    }
+    expect(status).toBe('failed');
+    const events = (
+      await request(server).get(`${taskUrl}/events`).set('Authorization', auth)
+    ).body as Array<{ type: string; body: { message?: string } }>;
+    const log = events
+      .filter(e => e.type === 'log')
+      .map(e => e.body.message ?? '')
+      .join('\n');
+    expect(log).toContain(
+      'NotAllowedError: istio:mtls:advance: you may not read mesh adoption (permission istio.adoption.read)',
+    );
+    expect(log).not.toMatch(/^\s+at /m);
+    // Nothing of the adoption report reaches the log of a refused user.
+    expect(log).not.toContain('ledger-api');
+  }, 60_000);
+
+  describe('istio-mesh-ready-service: hostile values', () => {
+    const hostile = {
+      name: 'quotes\nkind: Secret',
+      description: 'FX "quotes"\nspec: {owner: evil} # {{ values.name }}',
+      owner: 'group:default/payments\n  x-injected: true',
+      namespace: 'payments\n---\nkind: Secret',
+      image: 'nginx\n          securityContext: {privileged: true}',
+      version: '${{ secrets.USER_OAUTH_TOKEN }}',
+    };
+    const repoUrl = 'github.com?owner=harbor-bank&repo=quotes';
+
+    it.each([
+      ['image', 'a new line and a YAML key', hostile.image],
+      ['image', 'a template expression', '${{ parameters.owner }}'],
+      ['image', 'a flow mapping', '{privileged: true}'],
+      ['owner', 'a new line and a YAML key', hostile.owner],
+      ['owner', 'a document separator', 'payments\n---\nkind: Secret'],
+      ['owner', 'a template expression', '{{ values.name }}'],
+    ])(
+      'the scaffolder API refuses %s with %s',
+      async (field, _what, value) => {
+        const result = await dryRun('istio-mesh-ready-service', {
+          name: 'quotes',
+          owner: 'group:default/payments',
+          namespace: 'payments',
+          image: 'ghcr.io/harbor-bank/quotes:1.0.0',
+          repoUrl,
+          [field]: value,
+        });
+        expect(result.status).toBe(400);
+        expect(result.body.errors.map((e: any) => e.property)).toEqual([
+          `instance.${field}`,
+        ]);
+        expect(result.files).toEqual({});
+      },
+      60_000,
+    );
+
+    // A template that copies the skeleton without the patterns (or an API
+    // that skips them): the escaping alone must keep every value a scalar.
+    const withoutPatterns = (template: any) => {
+      const copy = JSON.parse(JSON.stringify(template));
+      for (const page of copy.spec.parameters) {
+        for (const property of Object.values<any>(page.properties)) {
+          delete property.pattern;
+        }
+      }
+      copy.spec.steps = copy.spec.steps.filter((s: any) => s.id === 'fetch');
+      delete copy.spec.output;
+      return copy;
+    };
+
+    /** Each YAML file's documents, with the parser's errors. */
+    const yamlOf = (files: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(files)
+          .filter(([p]) => p.endsWith('.yaml'))
+          .map(([p, text]) => [
+            p,
+            (parseAllDocuments(text) as any[]).map(d =>
+              d.errors.length
+                ? { errors: d.errors.map((e: Error) => e.message) }
+                : d.toJS(),
+            ),
+          ]),
+      );
+
+    it('the skeleton renders each value as one scalar: the objects are exactly those of harmless values', async () => {
+      const harmless = {
+        name: 'aname',
+        description: 'adescription',
+        owner: 'aowner',
+        namespace: 'anamespace',
+        image: 'aimage',
+        version: 'aversion',
+      };
+      const run = async (values: Record<string, string>) => {
+        const result = await dryRun(
+          'istio-mesh-ready-service',
+          { ...values, port: 8080, repoUrl },
+          { template: withoutPatterns },
+        );
+        expect([
+          result.status,
+          result.body.errors ?? result.body.error,
+        ]).toEqual([200, undefined]);
+        return yamlOf(result.files);
+      };
+      const swaps = new Map<unknown, unknown>(
+        Object.entries(harmless).map(([k, v]) => [
+          v,
+          hostile[k as keyof typeof hostile],
+        ]),
+      );
+      swaps.set(
+        `${harmless.name}-${harmless.version}`,
+        `${hostile.name}-${hostile.version}`,
+      );
+      const swap = (value: unknown): unknown => {
+        if (Array.isArray(value)) return value.map(swap);
+        if (value && typeof value === 'object')
+          return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k, swap(v)]),
+          );
+        return swaps.has(value) ? swaps.get(value) : value;
+      };
+      const intended = swap(await run(harmless));
+      // Every value lands somewhere, as a whole string.
+      for (const value of Object.values(hostile)) {
+        expect(JSON.stringify(intended)).toContain(JSON.stringify(value));
+      }
+      expect(await run(hostile)).toEqual(intended);
+    }, 60_000);
+  });
 });
