@@ -11,6 +11,7 @@ describe('parseCommandLine', () => {
         '-o',
         'JSON',
         '--fail-on=warning',
+        '--mesh-networks=networks.yaml',
         'dir',
         '-',
       ]),
@@ -19,6 +20,7 @@ describe('parseCommandLine', () => {
       args: {
         inputs: ['a.yaml', 'dir', '-'],
         meshConfig: 'mesh.yaml',
+        meshNetworks: 'networks.yaml',
         output: 'json',
         failOn: 'warning',
       },
@@ -65,6 +67,11 @@ describe('parseCommandLine', () => {
     [['analyze', 'x', '--mesh-config='], '--mesh-config needs a value'],
     [
       ['analyze', '-', '--mesh-config', '-'],
+      'standard input can be read only once: "-" given twice',
+    ],
+    [['analyze', 'x', '--mesh-networks'], '--mesh-networks needs a value'],
+    [
+      ['analyze', 'x', '--mesh-config', '-', '--mesh-networks', '-'],
       'standard input can be read only once: "-" given twice',
     ],
     [

@@ -1,5 +1,5 @@
 /**
- * Command-line parsing for `meshportal`. Small on purpose: one command, four
+ * Command-line parsing for `meshportal`. Small on purpose: one command, five
  * options, and exact error messages for exit code 2.
  */
 
@@ -13,6 +13,8 @@ export type FailOn = 'error' | 'warning' | 'info' | 'never';
 export interface AnalyzeArguments {
   inputs: string[];
   meshConfig?: string;
+  /** A MeshNetworks file (or the istio ConfigMap holding `meshNetworks`). */
+  meshNetworks?: string;
   output: OutputFormat;
   failOn: FailOn;
 }
@@ -52,6 +54,9 @@ Options:
   --mesh-config FILE     MeshConfig YAML (or the istio ConfigMap); default:
                          the istio ConfigMap in istio-system among the
                          inputs, else Istio's defaults
+  --mesh-networks FILE   MeshNetworks YAML (or the istio ConfigMap); default:
+                         the meshNetworks key of the istio ConfigMap among
+                         the inputs, else none
   -o, --output FORMAT    table (default), json or sarif
   --fail-on SEVERITY     exit 1 when a finding is at least this severe:
                          error (default), warning, info or never
@@ -111,7 +116,15 @@ function parseAnalyze(argv: string[]): ParsedCommandLine {
       name = '-o';
       value = arg.slice(2);
     }
-    if (!['-o', '--output', '--mesh-config', '--fail-on'].includes(name)) {
+    if (
+      ![
+        '-o',
+        '--output',
+        '--mesh-config',
+        '--mesh-networks',
+        '--fail-on',
+      ].includes(name)
+    ) {
       return { command: 'usage-error', message: `unknown option ${name}` };
     }
     if (value === undefined) {
@@ -120,10 +133,11 @@ function parseAnalyze(argv: string[]): ParsedCommandLine {
       }
       value = argv[++i];
     }
-    if (name === '--mesh-config') {
+    if (name === '--mesh-config' || name === '--mesh-networks') {
       if (!value)
         return { command: 'usage-error', message: `${name} needs a value` };
-      args.meshConfig = value;
+      if (name === '--mesh-config') args.meshConfig = value;
+      else args.meshNetworks = value;
     } else if (name === '--fail-on') {
       const failOn = choice(name, value, FAIL_ON);
       if (typeof failOn !== 'string')
@@ -142,7 +156,11 @@ function parseAnalyze(argv: string[]): ParsedCommandLine {
       message: 'no input: name files or directories, or "-" for standard input',
     };
   }
-  if (args.meshConfig === '-' && args.inputs.includes('-')) {
+  const stdinReaders =
+    (args.inputs.includes('-') ? 1 : 0) +
+    (args.meshConfig === '-' ? 1 : 0) +
+    (args.meshNetworks === '-' ? 1 : 0);
+  if (stdinReaders > 1) {
     return {
       command: 'usage-error',
       message: 'standard input can be read only once: "-" given twice',

@@ -41,6 +41,35 @@ describe('run', () => {
     return { code, stdout: captured.stdout(), stderr: captured.stderr() };
   };
 
+  it('reports unknown registries of --mesh-networks on the MeshNetworks object', async () => {
+    write('app.yaml', DEPLOYMENT);
+    write(
+      'networks.yaml',
+      'networks:\n  west:\n    endpoints:\n    - fromRegistry: Kubernetes\n  east:\n    endpoints:\n    - fromRegistry: cluster-east\n',
+    );
+    const result = await meshportal([
+      'analyze',
+      'app.yaml',
+      '--mesh-networks',
+      'networks.yaml',
+      '-o',
+      'json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout).findings.filter(
+      (f: { code: string }) => f.code === 'IST0126',
+    );
+    expect(findings).toMatchObject([
+      {
+        analyzer: 'multicluster.MeshNetworksAnalyzer',
+        resource: 'MeshNetworks istio-system/meshnetworks',
+        origin: { file: 'networks.yaml', line: 1 },
+      },
+    ]);
+    expect(findings[0].message).toContain('cluster-east');
+  });
+
   it('prints only the JSON report on stdout with -o json', async () => {
     write('app.yaml', `${NAMESPACE}---\n${DEPLOYMENT}`);
     const result = await meshportal([
@@ -260,6 +289,15 @@ spec:
       await expectRefused(
         ['analyze', 'nothing'],
         'meshportal: no Kubernetes objects found in the input',
+      );
+    });
+
+    it('for an unreadable --mesh-networks', async () => {
+      write('app.yaml', DEPLOYMENT);
+      write('networks.yaml', 'networks: [unclosed\n');
+      await expectRefused(
+        ['analyze', 'app.yaml', '--mesh-networks', 'networks.yaml'],
+        /^meshportal: --mesh-networks networks\.yaml:\d+: /,
       );
     });
 

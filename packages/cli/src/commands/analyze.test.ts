@@ -119,6 +119,66 @@ describe('analyzeCommand', () => {
     });
   });
 
+  it.each([
+    [
+      'a MeshNetworks document',
+      'networks:\n  west:\n    endpoints: [{fromRegistry: cluster-west}]\n',
+    ],
+    [
+      'the istio ConfigMap',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata:\n  meshNetworks: |\n    networks:\n      west:\n        endpoints: [{fromRegistry: cluster-west}]\n',
+    ],
+  ])('passes --mesh-networks from %s, with its origin', async (_name, text) => {
+    fs.writeFileSync(path.join(dir, 'networks.yaml'), text);
+    analyzeMesh.mockReturnValue(report([]));
+    const captured = capturedIo(dir);
+    const code = await analyzeCommand(
+      {
+        inputs: ['app.yaml'],
+        meshNetworks: 'networks.yaml',
+        output: 'json',
+        failOn: 'error',
+      },
+      captured.io,
+      '0.0.0',
+    );
+    expect(captured.stderr()).toBe('');
+    expect(code).toBe(0);
+    const options = analyzeMesh.mock.calls[0][1];
+    expect(options.meshNetworks).toEqual({
+      networks: {
+        west: { endpoints: [{ fromRegistry: 'cluster-west' }], gateways: [] },
+      },
+    });
+    expect(options.meshNetworksOrigin).toEqual({
+      file: 'networks.yaml',
+      line: 1,
+    });
+  });
+
+  it('refuses an istio ConfigMap without meshNetworks for --mesh-networks', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'networks.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata: {mesh: "{}"}\n',
+    );
+    const captured = capturedIo(dir);
+    const code = await analyzeCommand(
+      {
+        inputs: ['app.yaml'],
+        meshNetworks: 'networks.yaml',
+        output: 'json',
+        failOn: 'error',
+      },
+      captured.io,
+      '0.0.0',
+    );
+    expect(code).toBe(2);
+    expect(captured.stderr()).toBe(
+      'meshportal: --mesh-networks networks.yaml:1: ConfigMap has no "meshNetworks" key\n',
+    );
+    expect(analyzeMesh).not.toHaveBeenCalled();
+  });
+
   it('reports engine problems with file and line and exits 2', async () => {
     analyzeMesh.mockReturnValue({
       ...report([finding('Error')]),

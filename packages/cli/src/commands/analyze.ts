@@ -2,8 +2,12 @@ import {
   analyzeMesh,
   MeshConfig,
   meshConfigFrom,
+  MeshNetworks,
+  meshNetworksFrom,
   MeshReport,
   parseMeshConfig,
+  parseMeshNetworks,
+  ResourceOrigin,
   SEVERITY_RANK,
 } from '@meshportal/plugin-istio-common';
 import type { AnalyzeArguments, FailOn } from '../cli';
@@ -34,33 +38,36 @@ const FAIL_RANK: Record<FailOn, number> = {
 };
 
 /**
- * Reads `--mesh-config`: a MeshConfig document, or the `istio` ConfigMap
- * whose `mesh` key holds one.
+ * Reads a mesh settings file (`--mesh-config`, `--mesh-networks`): the
+ * document itself, or the `istio` ConfigMap whose `key` holds it as text.
  */
-async function readMeshConfig(
+async function readMeshFile<T>(
+  option: string,
   file: string,
+  key: string,
+  parse: (text: string) => T,
+  from: (document: unknown) => T,
   io: CliIo,
-): Promise<MeshConfig | { error: string }> {
+): Promise<{ value: T; origin?: ResourceOrigin } | { error: string }> {
   const { objects, origins, errors } = await readManifests([file], io);
-  if (errors.length) return { error: `--mesh-config ${errors[0]}` };
+  if (errors.length) return { error: `${option} ${errors[0]}` };
   const [document] = objects;
+  const [origin] = origins;
   if (document?.kind === 'ConfigMap') {
-    const mesh = document.data?.mesh;
-    if (typeof mesh !== 'string') {
+    const text = document.data?.[key];
+    if (typeof text !== 'string') {
       return {
-        error: `--mesh-config ${origins[0].file}:${origins[0].line}: ConfigMap has no "mesh" key`,
+        error: `${option} ${origin.file}:${origin.line}: ConfigMap has no "${key}" key`,
       };
     }
     try {
-      return parseMeshConfig(mesh);
+      return { value: parse(text), origin };
     } catch (e) {
       const reason = String((e as Error)?.message ?? e).split('\n')[0];
-      return {
-        error: `--mesh-config ${origins[0].file}: key "mesh": ${reason}`,
-      };
+      return { error: `${option} ${origin.file}: key "${key}": ${reason}` };
     }
   }
-  return meshConfigFrom(document ?? {});
+  return { value: from(document ?? {}), origin };
 }
 
 function location(origin?: { file?: string; line?: number }): string {
@@ -81,12 +88,37 @@ export async function analyzeCommand(
 ): Promise<number> {
   let meshConfig: MeshConfig | undefined;
   if (args.meshConfig) {
-    const result = await readMeshConfig(args.meshConfig, io);
+    const result = await readMeshFile(
+      '--mesh-config',
+      args.meshConfig,
+      'mesh',
+      parseMeshConfig,
+      meshConfigFrom,
+      io,
+    );
     if ('error' in result) {
       io.stderr(`meshportal: ${result.error}\n`);
       return EXIT.usage;
     }
-    meshConfig = result;
+    meshConfig = result.value;
+  }
+  let meshNetworks:
+    | { value: MeshNetworks; origin?: ResourceOrigin }
+    | undefined;
+  if (args.meshNetworks) {
+    const result = await readMeshFile(
+      '--mesh-networks',
+      args.meshNetworks,
+      'meshNetworks',
+      parseMeshNetworks,
+      meshNetworksFrom,
+      io,
+    );
+    if ('error' in result) {
+      io.stderr(`meshportal: ${result.error}\n`);
+      return EXIT.usage;
+    }
+    meshNetworks = result;
   }
 
   const { objects, origins, errors } = await readManifests(args.inputs, io);
@@ -104,6 +136,8 @@ export async function analyzeCommand(
   try {
     report = analyzeMesh(objects, {
       meshConfig,
+      meshNetworks: meshNetworks?.value,
+      meshNetworksOrigin: meshNetworks?.origin,
       originOf: (_object, index) => origins[index],
     });
   } catch (e) {
