@@ -54,7 +54,6 @@ const config = {
         name: 'demo',
         snapshotPaths: [FIXTURE],
         kialiUrl: 'https://kiali.example.com',
-        serviceAccountToken: 'must-never-leak',
       },
     ],
   },
@@ -149,7 +148,6 @@ describe('istio backend router', () => {
       'checkout',
     );
     expect(res.body.readiness.stage).toBe('ready-for-strict');
-    expect(JSON.stringify(res.body)).not.toContain('must-never-leak');
   });
 
   it('answers 404 for an entity the user may not read, and for unknown ones', async () => {
@@ -174,7 +172,9 @@ describe('istio backend router', () => {
     expect(unknown.status).toBe(404);
   });
 
-  it('lists clusters with their sync state and no credentials', async () => {
+  // That no credential reaches an answer is checked with a cluster that
+  // holds real ones: reliability/realPermissions.test.ts.
+  it('lists clusters with their sync state', async () => {
     backend = await startBackend();
     const res = await request(backend.server)
       .get('/api/istio/v1/clusters')
@@ -188,7 +188,6 @@ describe('istio backend router', () => {
         degraded: false,
       }),
     ]);
-    expect(JSON.stringify(res.body)).not.toContain('must-never-leak');
   });
 
   it('serves adoption when the permission allows it', async () => {

@@ -3,9 +3,12 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { HumanDuration } from '@backstage/types';
+import { HumanDuration, JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -221,6 +224,12 @@ export async function startMeshBackend(
     telemetry?: { window?: string; timeout?: HumanDuration | string };
     /** Wait for a synced, non-degraded cluster (default true). */
     waitForSync?: boolean;
+    /**
+     * Real plugins (catalog, permission backend) in place of the catalog
+     * and permission mocks, with their config; `entities`, `hiddenFrom`,
+     * `permission` and `allow` are then unused.
+     */
+    stack?: { features: BackendFeature[]; config: JsonObject };
   } = {},
 ): Promise<MeshBackend> {
   const server = await startKubeTestServer({
@@ -263,18 +272,21 @@ export async function startMeshBackend(
             ],
             ...(options.telemetry ? { telemetry: options.telemetry } : {}),
           },
+          ...options.stack?.config,
         },
       }),
-      options.allow
-        ? permissionsDecidedBy(options.allow).factory
-        : mockServices.permissions.factory({
-            result: options.permission ?? AuthorizeResult.ALLOW,
-          }),
       // No token, no credentials (the mock's default is a signed-in user).
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
-      catalogWithHiding(entities, options.hiddenFrom ?? {}).factory,
+      ...(options.stack?.features ?? [
+        options.allow
+          ? permissionsDecidedBy(options.allow).factory
+          : mockServices.permissions.factory({
+              result: options.permission ?? AuthorizeResult.ALLOW,
+            }),
+        catalogWithHiding(entities, options.hiddenFrom ?? {}).factory,
+      ]),
     ],
   });
   const get = (path: string, user?: string) =>
