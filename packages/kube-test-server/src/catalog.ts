@@ -129,6 +129,14 @@ export const ALL_RESOURCE_TYPES: readonly ApiResourceType[] = [
     true,
     ['ap'],
   ),
+  type(
+    'security.istio.io',
+    SECURITY,
+    'RequestAuthentication',
+    'requestauthentications',
+    true,
+    ['ra'],
+  ),
 ];
 
 /** `resource.group` (`resource` for core): the key of the store and the log. */

@@ -156,6 +156,7 @@ describe('kube-test-server over HTTPS', () => {
     expect(legacy.body.resources.map((r: any) => r.name)).toEqual([
       'peerauthentications',
       'authorizationpolicies',
+      'requestauthentications',
     ]);
     const core = await call(server, 'GET', '/api/v1');
     expect(core.body.resources.map((r: any) => r.name)).toContain('secrets');

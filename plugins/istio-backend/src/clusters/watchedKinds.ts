@@ -96,6 +96,10 @@ function istioProjection(kind: string) {
   return (o: any, apiVersion: string): KubeObject => ({
     ...base(o, kind, apiVersion),
     spec: o?.spec,
+    // The addresses Istio allocated to a ServiceEntry stand in for spec.addresses.
+    ...(kind === 'ServiceEntry' && Array.isArray(o?.status?.addresses)
+      ? { status: { addresses: o.status.addresses } }
+      : {}),
   });
 }
 
@@ -188,6 +192,7 @@ export const WATCHED_KINDS: WatchedKind[] = [
   ...[
     ['PeerAuthentication', 'security.istio.io', 'peerauthentications'],
     ['AuthorizationPolicy', 'security.istio.io', 'authorizationpolicies'],
+    ['RequestAuthentication', 'security.istio.io', 'requestauthentications'],
     ['DestinationRule', 'networking.istio.io', 'destinationrules'],
     ['VirtualService', 'networking.istio.io', 'virtualservices'],
     ['Gateway', 'networking.istio.io', 'gateways'],

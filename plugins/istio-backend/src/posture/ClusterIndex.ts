@@ -7,6 +7,7 @@ import {
   WorkloadPosture,
 } from '@meshportal/plugin-istio-common';
 import { EntityWorkloadMapping } from './entityMapping';
+import { CONFIG_KINDS } from './entityObjects';
 import { LabelIndex } from './labelSelector';
 import { HostIndex, ServiceTrafficIndex } from './serviceTraffic';
 
@@ -30,6 +31,7 @@ function append<T>(map: Map<string, T[]>, key: string, value: T) {
 export class ClusterIndex {
   private readonly workloads = new LabelIndex<WorkloadPosture>();
   private readonly services = new LabelIndex<MeshResource>();
+  private readonly configObjects = new LabelIndex<MeshResource>();
   private readonly clientTls = new HostIndex<ClientTlsEntry>();
   private readonly findingsByRef = new Map<string, Finding[]>();
   private readonly findingsByNamespace = new Map<string, Finding[]>();
@@ -45,6 +47,11 @@ export class ClusterIndex {
     }
     for (const s of snapshot.all('Service')) {
       this.services.add(s, [s.labels ?? {}]);
+    }
+    for (const kind of CONFIG_KINDS) {
+      for (const o of snapshot.all(kind)) {
+        if (Object.keys(o.labels).length) this.configObjects.add(o, [o.labels]);
+      }
     }
     for (const t of report.clientTls) this.clientTls.add(t, [t.host]);
     this.traffic = new ServiceTrafficIndex(snapshot);
@@ -77,6 +84,14 @@ export class ClusterIndex {
     return this.services.select(
       mapping.requirements,
       s => !mapping.namespace || s.namespace === mapping.namespace,
+    );
+  }
+
+  /** The Istio and Gateway API objects labelled for an entity. */
+  configObjectsOf(mapping: EntityWorkloadMapping): MeshResource[] {
+    return this.configObjects.select(
+      mapping.requirements,
+      o => !mapping.namespace || o.namespace === mapping.namespace,
     );
   }
 

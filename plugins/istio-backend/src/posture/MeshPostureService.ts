@@ -28,6 +28,7 @@ import {
 } from '../telemetry/TelemetryService';
 import { ClusterIndex, refKey } from './ClusterIndex';
 import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
+import { objectsSelecting } from './entityObjects';
 import { assessReadiness, leastAdvanced } from './readiness';
 import { policiesSelecting } from './serviceTraffic';
 
@@ -499,6 +500,7 @@ export class MeshPostureService {
       services,
       [...policies.values()],
       namespaces,
+      index.configObjectsOf(mapping),
     );
     const findings = index.findingsAbout(touched, namespaces);
     const objects = appliedIstioObjects(snapshot, touched);
@@ -533,12 +535,19 @@ export class MeshPostureService {
     services: ServicePosture[],
     policies: AuthorizationPolicyView[],
     namespaces: string[],
+    labelled: MeshResource[],
   ): Set<string> {
     const refs = new Set<string>();
     const add = (kind: string, ns: string, name: string) =>
       refs.add(refKey(kind, ns, name));
+    // Config labelled for the entity, and objects selecting its workloads
+    // (Sidecars, Gateways...), whatever analyzer reports on them.
+    labelled.forEach(o => add(o.kind, o.namespace, o.name));
     for (const w of workloads) {
       add(w.kind, w.namespace, w.name);
+      for (const o of objectsSelecting(snapshot, w.namespace, w.labels)) {
+        add(o.kind, o.namespace, o.name);
+      }
       const own = snapshot.get(w.kind, w.namespace, w.name);
       const selector = CONTROLLER_KINDS.has(w.kind)
         ? own?.spec?.selector?.matchLabels
