@@ -2,7 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'fs';
 import path from 'path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { plaintextReviewsYaml } from '../__fixtures__/plaintextReviews';
 import { createNamespaceOnboardAction } from './namespaceOnboard';
 
@@ -107,5 +107,30 @@ describe('workspace writes and symbolic links', () => {
       workspace.resolve('apps/reviews.yaml'),
     );
     await expect(onboard({ stage: 'strict' })).rejects.toThrow(/MESH001/);
+  });
+});
+
+describe('workspace manifests, read as the engine reads them', () => {
+  it('reads a kubectl List dump in the workspace as context', async () => {
+    const items = plaintextReviewsYaml
+      .split('---\n')
+      .map(document => parse(document));
+    workspace.setContent({
+      'cluster/dump.yaml': stringify({ apiVersion: 'v1', kind: 'List', items }),
+    });
+    await expect(onboard({ stage: 'strict' })).rejects.toThrow(/MESH001/);
+  });
+
+  it('refuses a broken kustomization.yaml with the file and line, writing nothing', async () => {
+    workspace.setContent({
+      'istio/kustomization.yaml': 'resources:\n\t- app.yaml\n',
+    });
+    await expect(onboard()).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(
+        'the existing kustomization.yaml is not a YAML mapping (kustomization.yaml:2: Tabs are not allowed as indentation)',
+      ),
+    });
+    expect(regularFiles()).toEqual(['istio/kustomization.yaml']);
   });
 });

@@ -9,17 +9,20 @@ import {
   InputProblem,
   KubeObject,
   MAX_FIELD_LENGTH,
+  ManifestError,
   checkGeneratedObjects,
+  checkManifestSize,
+  decodeManifestBytes,
   formatInputProblems,
+  parseManifestText,
 } from '@meshportal/plugin-istio-common';
 import { promises as fs } from 'fs';
 import path from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { refusal } from './refusal';
 
 /** Files of the workspace read as context: enough for a repository's manifests. */
 const MAX_CONTEXT_FILES = 500;
-const MAX_CONTEXT_FILE_BYTES = 1024 * 1024;
 const OUTPUT_PATH = /^[A-Za-z0-9._][A-Za-z0-9._/-]*$/;
 
 /**
@@ -176,21 +179,14 @@ export function mergeKustomization(
 ): string {
   let doc: Record<string, any> = {};
   if (existing !== undefined) {
-    const parsed = parseAllDocuments(existing);
-    const first = Array.isArray(parsed) ? parsed[0] : undefined;
-    const value =
-      first && !first.errors.length
-        ? first.toJS({ maxAliasCount: 100 })
-        : undefined;
-    if (
-      first &&
-      (first.errors.length || (value !== null && typeof value !== 'object'))
-    ) {
+    try {
+      doc = parseManifestText(existing, 'kustomization.yaml').objects[0] ?? {};
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
       throw new InputError(
-        'the existing kustomization.yaml is not a YAML mapping; fix or remove it first',
+        `the existing kustomization.yaml is not a YAML mapping (${error.message}); fix or remove it first`,
       );
     }
-    doc = value ?? {};
   }
   const resources: unknown[] = Array.isArray(doc.resources)
     ? [...doc.resources]
@@ -242,24 +238,16 @@ async function workspaceManifests(
       )
         continue;
       seen++;
-      const stat = await fs.stat(full);
-      if (stat.size > MAX_CONTEXT_FILE_BYTES) continue;
-      // Skeleton files may hold template syntax or other YAML: keep what parses as objects.
+      // Read as the engine reads manifests, with its limits; a file it
+      // refuses (template syntax, other YAML, too large) is not context.
       try {
-        for (const doc of parseAllDocuments(
-          await fs.readFile(full, 'utf8'),
-        ) as any[]) {
-          if (doc.errors?.length) continue;
-          const value = doc.toJS({ maxAliasCount: 100 });
-          if (
-            value &&
-            typeof value === 'object' &&
-            typeof value.kind === 'string'
-          )
-            objects.push(value);
+        checkManifestSize(full, (await fs.stat(full)).size);
+        const text = decodeManifestBytes(await fs.readFile(full), full);
+        for (const object of parseManifestText(text, full).objects) {
+          if (typeof object.kind === 'string') objects.push(object);
         }
       } catch {
-        // Not YAML after all: not context.
+        // Unreadable or not a manifest: not context either.
       }
     }
   };
