@@ -1,3 +1,4 @@
+import { analyzeMesh, KubeObject } from '@meshportal/plugin-istio-common';
 import { sampleReport } from '../testing/sampleReport';
 import { renderTable } from './table';
 
@@ -53,5 +54,61 @@ describe('renderTable', () => {
     expect(text).toBe(
       '0 workloads, 0 errors, 0 warnings, 0 info: no findings\n',
     );
+  });
+
+  it('says per port what clients send, and to which workload plaintext goes', () => {
+    const objects: KubeObject[] = [
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'reviews', namespace: 'shop' },
+        spec: {
+          selector: { matchLabels: { app: 'reviews' } },
+          template: {
+            metadata: { labels: { app: 'reviews' } },
+            spec: { containers: [{ name: 'app', image: 'reviews:1' }] },
+          },
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'reviews', namespace: 'shop' },
+        spec: {
+          selector: { app: 'reviews' },
+          ports: [
+            { name: 'http', port: 9080, targetPort: 9080 },
+            { name: 'grpc', port: 9090, targetPort: 9090 },
+          ],
+        },
+      },
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'PeerAuthentication',
+        metadata: { name: 'legacy', namespace: 'shop' },
+        spec: {
+          selector: { matchLabels: { app: 'reviews' } },
+          portLevelMtls: { '9080': { mode: 'DISABLE' } },
+        },
+      },
+    ];
+    const text = renderTable(analyzeMesh(objects), { color: false });
+    const lines = text.split('\n');
+    const header = lines.findIndex(l =>
+      /^\s+HOST\s+PORT\s+CLIENTS SEND/.test(l),
+    );
+    expect(header).toBeGreaterThan(-1);
+    expect(lines[header + 1]).toMatch(
+      /^\s+reviews\.shop\.svc\.cluster\.local\s+all\s+ISTIO_MUTUAL\s+auto mTLS$/,
+    );
+    expect(lines[header + 2]).toMatch(
+      /^\s+reviews\.shop\.svc\.cluster\.local\s+9080\s+DISABLE\s+auto mTLS\s+plaintext to shop\/reviews \(PeerAuthentication shop\/legacy is DISABLE on port 9080\)$/,
+    );
+    expect(lines[header + 3]).toBe('');
   });
 });

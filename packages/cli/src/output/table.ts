@@ -1,8 +1,11 @@
-import type {
-  Finding,
-  MeshReport,
-  Severity,
-  WorkloadPosture,
+import {
+  type ClientTlsEntry,
+  clientTlsLineDetail,
+  describeClientTls,
+  type Finding,
+  type MeshReport,
+  type Severity,
+  type WorkloadPosture,
 } from '@meshportal/plugin-istio-common';
 
 /** Options for {@link renderTable}. @public */
@@ -62,6 +65,29 @@ function table(
   return [paint.bold(line(header, -1)), ...rows.map((r, i) => line(r, i))];
 }
 
+/**
+ * The namespace a client TLS entry is listed under: its DestinationRule's,
+ * or for auto mTLS alone the Service's (`<name>.<namespace>.svc...`).
+ */
+function clientTlsNamespace(entry: ClientTlsEntry): string {
+  return entry.destinationRule
+    ? entry.destinationRule.split('/')[0]
+    : entry.host.split('.')[1];
+}
+
+/** Rows of the client TLS table: the host, then each port that differs. */
+function clientTlsRows(entries: ClientTlsEntry[]): string[][] {
+  return entries.flatMap(entry =>
+    describeClientTls(entry).map(line => [
+      entry.host,
+      line.port ?? 'all',
+      line.mode,
+      line.decidedBy,
+      clientTlsLineDetail(line),
+    ]),
+  );
+}
+
 function indent(text: string, prefix: string): string {
   return text
     .split('\n')
@@ -88,6 +114,7 @@ export function renderTable(report: MeshReport, options: TableOptions): string {
   const namespaces = [
     ...new Set([
       ...report.workloads.map(w => w.namespace),
+      ...report.clientTls.map(clientTlsNamespace),
       ...report.findings.map(namespaceOf),
     ]),
   ].sort((a, b) => {
@@ -125,6 +152,23 @@ export function renderTable(report: MeshReport, options: TableOptions): string {
               return paint.yellow(padded);
             return padded;
           },
+          paint,
+        ),
+        '',
+      );
+    }
+    const clientTls = clientTlsRows(
+      report.clientTls.filter(e => clientTlsNamespace(e) === namespace),
+    );
+    if (clientTls.length) {
+      out.push(
+        ...table(
+          ['HOST', 'PORT', 'CLIENTS SEND', 'DECIDED BY', 'DETAIL'],
+          clientTls,
+          (row, column, padded) =>
+            column === 2 && clientTls[row][2] === 'DISABLE'
+              ? paint.yellow(padded)
+              : padded,
           paint,
         ),
         '',

@@ -10,6 +10,7 @@ import { computePosture } from './computePosture';
 import { hostMatches, meshIndex, resolveHost } from './meshIndex';
 import {
   deployment,
+  meshedReviews,
   destinationRule as dr,
   namespace,
   peerAuthentication as pa,
@@ -19,15 +20,7 @@ import {
 
 const REVIEWS = 'reviews.shop.svc.cluster.local';
 
-/** A meshed reviews service in shop (injected namespace). */
-const meshed: KubeObject[] = [
-  namespace('shop', { 'istio-injection': 'enabled' }),
-  deployment('reviews', 'shop', { app: 'reviews' }),
-  service('reviews', 'shop', { app: 'reviews' }, [
-    { name: 'http', port: 9080, targetPort: 9080 },
-    { name: 'grpc', port: 9090, targetPort: 9090 },
-  ]),
-];
+const meshed = meshedReviews();
 
 function entries(objects: KubeObject[], mesh: Partial<MeshConfig> = {}) {
   return computePosture(snapshotOf(objects, mesh)).clientTls;

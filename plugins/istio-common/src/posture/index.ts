@@ -4,3 +4,4 @@ export * from './workloads';
 export * from './meshIndex';
 export * from './clientTls';
 export * from './computePosture';
+export * from './describeClientTls';

@@ -192,3 +192,18 @@ export function snapshotOf(
     meshConfig: { ...DEFAULT_MESH_CONFIG, ...meshConfig },
   }).snapshot;
 }
+
+/**
+ * A meshed reviews Service in shop (an injected namespace) with ports 9080
+ * and 9090, each reaching the same container port.
+ */
+export function meshedReviews(): KubeObject[] {
+  return [
+    namespace('shop', { 'istio-injection': 'enabled' }),
+    deployment('reviews', 'shop', { app: 'reviews' }),
+    service('reviews', 'shop', { app: 'reviews' }, [
+      { name: 'http', port: 9080, targetPort: 9080 },
+      { name: 'grpc', port: 9090, targetPort: 9090 },
+    ]),
+  ];
+}

@@ -10,6 +10,7 @@ import {
   ServicePosture,
   VirtualServiceView,
 } from '@meshportal/plugin-istio-common';
+import { ClientTlsList } from './ClientTlsList';
 import { ToolLinkList } from './WorkloadsTable';
 
 const useStyles = makeStyles(theme => ({
@@ -328,23 +329,10 @@ export function TrafficRoutes(props: { services: ServicePosture[] }) {
             ports{' '}
             {(s.ports ?? [])
               .map(p => `${p.name ? `${p.name} ` : ''}${p.port}`)
-              .join(', ') || '-'}
-            {s.clientTls?.length
-              ? `; clients send ${[
-                  ...new Set(
-                    s.clientTls.map(
-                      t =>
-                        `${t.mode} (${
-                          t.source === 'autoMtls'
-                            ? 'auto mTLS'
-                            : `DestinationRule ${t.destinationRule}`
-                        })`,
-                    ),
-                  ),
-                ].join(', ')}`
-              : ''}{' '}
+              .join(', ') || '-'}{' '}
             <ToolLinkList links={s.links} label={s.name} />
           </Typography>
+          <ClientTlsList entries={s.clientTls ?? []} />
           {s.virtualServices.length === 0 &&
             s.destinationRules.length === 0 && (
               <Typography variant="body2">
