@@ -12,6 +12,8 @@ describe('parseCommandLine', () => {
         'JSON',
         '--fail-on=warning',
         '--mesh-networks=networks.yaml',
+        '--cluster-domain',
+        'corp.internal',
         'dir',
         '-',
       ]),
@@ -21,6 +23,7 @@ describe('parseCommandLine', () => {
         inputs: ['a.yaml', 'dir', '-'],
         meshConfig: 'mesh.yaml',
         meshNetworks: 'networks.yaml',
+        clusterDomain: 'corp.internal',
         output: 'json',
         failOn: 'warning',
       },
@@ -70,6 +73,10 @@ describe('parseCommandLine', () => {
       'standard input can be read only once: "-" given twice',
     ],
     [['analyze', 'x', '--mesh-networks'], '--mesh-networks needs a value'],
+    [
+      ['analyze', 'x', '--cluster-domain=Corp_Local'],
+      '--cluster-domain must be a DNS name such as cluster.local (lowercase letters, digits, "-" and ".")',
+    ],
     [
       ['analyze', 'x', '--mesh-config', '-', '--mesh-networks', '-'],
       'standard input can be read only once: "-" given twice',

@@ -1,7 +1,8 @@
 /**
- * Command-line parsing for `meshportal`. Small on purpose: one command, five
- * options, and exact error messages for exit code 2.
+ * Command-line parsing for `meshportal`. Small on purpose: one command, a
+ * few options, and exact error messages for exit code 2.
  */
+import { clusterDomainProblem } from '@meshportal/plugin-istio-common';
 
 /** Output formats of `meshportal analyze`. @public */
 export type OutputFormat = 'table' | 'json' | 'sarif';
@@ -15,6 +16,8 @@ export interface AnalyzeArguments {
   meshConfig?: string;
   /** A MeshNetworks file (or the istio ConfigMap holding `meshNetworks`). */
   meshNetworks?: string;
+  /** The cluster's DNS domain; the engine's default (`cluster.local`) when unset. */
+  clusterDomain?: string;
   output: OutputFormat;
   failOn: FailOn;
 }
@@ -57,6 +60,9 @@ Options:
   --mesh-networks FILE   MeshNetworks YAML (or the istio ConfigMap); default:
                          the meshNetworks key of the istio ConfigMap among
                          the inputs, else none
+  --cluster-domain NAME  the cluster's DNS domain (istiod's --domain):
+                         short hosts resolve to <name>.<ns>.svc.NAME;
+                         default cluster.local
   -o, --output FORMAT    table (default), json or sarif
   --fail-on SEVERITY     exit 1 when a finding is at least this severe:
                          error (default), warning, info or never
@@ -122,6 +128,7 @@ function parseAnalyze(argv: string[]): ParsedCommandLine {
         '--output',
         '--mesh-config',
         '--mesh-networks',
+        '--cluster-domain',
         '--fail-on',
       ].includes(name)
     ) {
@@ -138,6 +145,11 @@ function parseAnalyze(argv: string[]): ParsedCommandLine {
         return { command: 'usage-error', message: `${name} needs a value` };
       if (name === '--mesh-config') args.meshConfig = value;
       else args.meshNetworks = value;
+    } else if (name === '--cluster-domain') {
+      const problem = clusterDomainProblem(value);
+      if (problem)
+        return { command: 'usage-error', message: `${name} ${problem}` };
+      args.clusterDomain = value;
     } else if (name === '--fail-on') {
       const failOn = choice(name, value, FAIL_ON);
       if (typeof failOn !== 'string')

@@ -138,6 +138,7 @@ export async function analyzeCommand(
       meshConfig,
       meshNetworks: meshNetworks?.value,
       meshNetworksOrigin: meshNetworks?.origin,
+      clusterDomain: args.clusterDomain,
       originOf: (_object, index) => origins[index],
     });
   } catch (e) {
