@@ -198,10 +198,9 @@ describe('istio:mtls:advance against the istio backend over HTTP', () => {
       const credentials = await istioAuth.authenticate(
         req.headers.authorization?.replace(/^Bearer /, '') ?? '',
       );
-      const who =
-        credentials.principal.type === 'user'
-          ? credentials.principal.userEntityRef
-          : `service ${credentials.principal.type}`;
+      const who = istioAuth.isPrincipal(credentials, 'user')
+        ? credentials.principal.userEntityRef
+        : 'not a user';
       seen.push(who);
       if (who === 'user:default/mallory') {
         res.writeHead(403, { 'content-type': 'application/json' });
