@@ -1,5 +1,6 @@
 import { KubeObject } from '../model/resources';
-import { InputProblem, ProblemList, serviceFqdn } from './validation';
+import { serviceHost } from '../posture/meshIndex';
+import { InputProblem, ProblemList } from './validation';
 
 /** A share of traffic sent to one subset (version). @public */
 export interface WeightedDestination {
@@ -682,7 +683,7 @@ export function generateTrafficPattern(raw: unknown): GenerationResult {
   const { value, problems } = validateTrafficPattern(raw);
   if (!value) return { objects: [], problems };
   const { service, namespace, pattern, resilience, exposure } = value;
-  const host = serviceFqdn(service, namespace);
+  const host = serviceHost(service, namespace);
   const metadata = (name: string) => ({
     name,
     namespace,

@@ -238,11 +238,3 @@ export function formatInputProblems(
 ): string {
   return problems.map(p => `${p.field}: ${p.message}`).join('\n');
 }
-
-/**
- * The in-mesh host name of a Service, as Istio and Kiali's wizards write it.
- * @public
- */
-export function serviceFqdn(service: string, namespace: string): string {
-  return `${service}.${namespace}.svc.cluster.local`;
-}
