@@ -41,6 +41,7 @@ function templateEntity(name: string) {
 
 const entities = [
   templateEntity('istio-advance-mtls'),
+  templateEntity('istio-mesh-ready-service'),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -572,6 +573,27 @@ describe('templates through the scaffolder dry-run', () => {
       },
       60_000,
     );
+
+    it('the task API refuses them too', async () => {
+      const response = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          templateRef: 'template:default/istio-mesh-ready-service',
+          values: {
+            name: 'quotes',
+            owner: hostile.owner,
+            namespace: 'payments',
+            image: hostile.image,
+            repoUrl,
+          },
+        });
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((e: any) => e.property).sort()).toEqual([
+        'instance.image',
+        'instance.owner',
+      ]);
+    }, 60_000);
 
     // A template that copies the skeleton without the patterns (or an API
     // that skips them): the escaping alone must keep every value a scalar.
