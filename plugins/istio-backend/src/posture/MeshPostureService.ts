@@ -21,6 +21,7 @@ import {
 } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from '../clusters/config';
 import { ClusterSource } from '../clusters/types';
+import { unreadKinds } from '../clusters/unreadKinds';
 import { LinkBuilder } from '../links/links';
 import {
   TelemetryService,
@@ -220,7 +221,11 @@ export class MeshPostureService {
           originOf: (_o, i) => entries[i].origin,
         },
       );
-      const report = analyzeSnapshot(snapshot);
+      const report = analyzeSnapshot(
+        snapshot,
+        undefined,
+        unreadKinds(source.status()),
+      );
       this.reports.set(source.cluster, {
         cluster: source.cluster,
         snapshot,

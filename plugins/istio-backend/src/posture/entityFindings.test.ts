@@ -165,4 +165,26 @@ describe('findings of any analyzer reach the entity they concern', () => {
       findingsOf(checkout).filter((f: string) => f.startsWith('IST0149')),
     ).toEqual([]);
   });
+
+  it('skips the JWT route check when RequestAuthentications are forbidden, rather than guess', async () => {
+    mesh = await startMeshBackend({
+      objects: [
+        ...smallMesh(),
+        gatewayPod,
+        ...claimRoutes,
+        serviceEntry('orders-db'),
+      ],
+      server: { forbid: ['RequestAuthentication'] },
+    });
+    const cluster = await mesh.cluster();
+    expect(
+      cluster.kinds.find((k: any) => k.kind === 'RequestAuthentication'),
+    ).toMatchObject({ state: 'forbidden' });
+    const checkout = await mesh.get(CHECKOUT);
+    expect(checkout.status).toBe(200);
+    const codes = findingsOf(checkout.body);
+    expect(codes.filter((f: string) => f.startsWith('IST0149'))).toEqual([]);
+    // Analyzers whose inputs were read still report.
+    expect(codes).toContain('IST0134 ServiceEntry shop/orders-db');
+  });
 });

@@ -22,10 +22,16 @@ export interface AnalyzeOptions extends Omit<SnapshotOptions, 'meshConfig'> {
   analyzers?: string[];
 }
 
-/** Runs analyzers over an already built snapshot. @public */
+/**
+ * Runs analyzers over an already built snapshot. Analyzers declaring an
+ * input among `unavailableKinds` (kinds the source could not read) are
+ * skipped, as istioctl skips analyzers whose inputs it lacks.
+ * @public
+ */
 export function analyzeSnapshot(
   snapshot: MeshSnapshot,
   analyzerNames?: string[],
+  unavailableKinds?: ReadonlySet<string>,
 ): Omit<MeshReport, 'problems'> {
   let posture: MeshPosture | undefined;
   const context: AnalysisContext = {
@@ -34,9 +40,11 @@ export function analyzeSnapshot(
       return (posture ??= computePosture(snapshot));
     },
   };
-  const selected = analyzerNames
-    ? ALL_ANALYZERS.filter(a => analyzerNames.includes(a.name))
-    : ALL_ANALYZERS;
+  const selected = (
+    analyzerNames
+      ? ALL_ANALYZERS.filter(a => analyzerNames.includes(a.name))
+      : ALL_ANALYZERS
+  ).filter(a => !a.inputs?.some(kind => unavailableKinds?.has(kind)));
   const findings = selected.flatMap(a => a.analyze(context));
   findings.sort(
     (a, b) =>

@@ -1,6 +1,6 @@
 import { Finding, FindingDefinition } from '../model/findings';
 import { MeshSnapshot, SnapshotProblem } from '../model/snapshot';
-import { ClientTlsMode, MtlsMode } from '../model/resources';
+import { ClientTlsMode, MtlsMode, ResourceKind } from '../model/resources';
 
 /** How a workload's pods reach the mesh. @public */
 export type Dataplane = 'sidecar' | 'ambient' | 'partial' | 'none';
@@ -128,5 +128,11 @@ export interface Analyzer {
    * so a runner can also filter output to one analyzer's codes.
    */
   definitions: FindingDefinition[];
+  /**
+   * The kinds the analyzer reads (upstream's `Metadata().Inputs`). A runner
+   * whose source cannot provide one of them (not read, or forbidden) skips
+   * the analyzer rather than report on missing objects. Unset: always runs.
+   */
+  inputs?: ResourceKind[];
   analyze(context: AnalysisContext): Finding[];
 }

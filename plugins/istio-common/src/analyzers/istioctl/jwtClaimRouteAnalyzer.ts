@@ -61,6 +61,7 @@ const defs = definitionsFor('virtualservice.JWTClaimRouteAnalyzer', [
 export const jwtClaimRouteAnalyzer: Analyzer = {
   name: 'virtualservice.JWTClaimRouteAnalyzer',
   definitions: defs,
+  inputs: ['VirtualService', 'RequestAuthentication', 'Gateway', 'Pod'],
   analyze({ snapshot }) {
     const findings: Finding[] = [];
     const pods = snapshot.all('Pod');

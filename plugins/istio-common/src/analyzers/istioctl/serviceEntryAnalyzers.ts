@@ -42,6 +42,7 @@ const addressDefs = definitionsFor('serviceentry.ProtocolAddressesAnalyzer', [
 export const protocolAddressesAnalyzer: Analyzer = {
   name: 'serviceentry.ProtocolAddressesAnalyzer',
   definitions: addressDefs,
+  inputs: ['ServiceEntry'],
   analyze({ snapshot }) {
     if (addressesAutoAllocated(snapshot.meshConfig)) return [];
     const findings: Finding[] = [];
@@ -100,6 +101,7 @@ const conflictDefs = definitionsFor(
 export const conflictingServiceEntryProtocolAnalyzer: Analyzer = {
   name: 'serviceentry.ConflictingServiceEntryProtocolAnalyzer',
   definitions: conflictDefs,
+  inputs: ['ServiceEntry'],
   analyze({ snapshot }) {
     // scope \0 host \0 port -> declarations, in input order
     const index = new Map<string, PortDeclaration[]>();

@@ -269,6 +269,7 @@ function findingFor(vs: MeshResource, kind: RouteKind, problem: RuleProblem) {
 export const virtualServiceValidationAnalyzer: Analyzer = {
   name: 'schema.ValidationAnalyzer.VirtualService',
   definitions: defs,
+  inputs: ['VirtualService'],
   analyze({ snapshot }) {
     const findings: Finding[] = [];
     for (const vs of snapshot.all('VirtualService')) {
