@@ -23,6 +23,14 @@ export interface MeshConfig {
    * DNS capture and address auto-allocation switches.
    */
   proxyMetadata?: Record<string, string>;
+  /**
+   * `extensionProviders` as the mesh config declares them: each name with its
+   * provider type (`lightstep`, `envoyFileAccessLog`...). Istio's built-in
+   * `prometheus`, `stackdriver` and `envoy` are not listed.
+   */
+  extensionProviders?: Array<{ name: string; type: string }>;
+  /** `defaultProviders.accessLogging`: providers used when a Telemetry names none. */
+  defaultAccessLogging?: string[];
 }
 
 /**
@@ -95,7 +103,28 @@ export function meshConfigFrom(doc: unknown): MeshConfig {
     proxyImageType: optionalString(
       asRecord(asRecord(raw.defaultConfig).image).imageType,
     ),
+    extensionProviders: extensionProvidersFrom(raw.extensionProviders),
+    defaultAccessLogging: stringList(asRecord(raw.defaultProviders).accessLogging),
   };
+}
+
+/** The strings of a list; anything else reads as empty. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : [];
+}
+
+/** Name and type (the one key besides `name`) of each extension provider. */
+function extensionProvidersFrom(value: unknown): Array<{ name: string; type: string }> {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap(entry => {
+    const provider = asRecord(entry);
+    const type = Object.keys(provider).find(k => k !== 'name');
+    return typeof provider.name === 'string' && type
+      ? [{ name: provider.name, type }]
+      : [];
+  });
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -72,6 +72,9 @@ export type ResourceKind =
   | 'WorkloadEntry'
   | 'ProxyConfig'
   | 'MeshNetworks'
+  | 'Telemetry'
+  | 'EnvoyFilter'
+  | 'WasmPlugin'
   | 'KubernetesGateway';
 
 /**
@@ -107,6 +110,9 @@ export const RESOURCE_GROUPS: Record<ResourceKind, string> = {
   // Never read from input: the snapshot builds the one MeshNetworks object
   // from the mesh networks option or the `istio` ConfigMap.
   MeshNetworks: '',
+  Telemetry: 'telemetry.istio.io',
+  EnvoyFilter: 'networking.istio.io',
+  WasmPlugin: 'extensions.istio.io',
   // The Gateway API's `Gateway`; the snapshot renames its kind to keep it
   // apart from Istio's.
   KubernetesGateway: 'gateway.networking.k8s.io',

@@ -13,8 +13,8 @@ import {
   injectorConfigFrom,
   parseMeshConfig,
 } from './meshConfig';
-import { MeshNetworks, parseMeshNetworks } from './meshNetworks';
 import { DEFAULT_CLUSTER_DOMAIN } from './clusterDomain';
+import { MeshNetworks, parseMeshNetworks } from './meshNetworks';
 
 /**
  * An indexed, read-only view of one cluster's (or one repository's) objects.
@@ -36,6 +36,14 @@ export interface MeshSnapshot {
   get(kind: ResourceKind, namespace: string, name: string): MeshResource | undefined;
   /** Every namespace named by a Namespace object or by any namespaced object. */
   namespaceNames(): string[];
+  /**
+   * True when the input carried every object of this kind, so an object
+   * missing from it is missing for real. False when the kind was not read at
+   * all (a cluster source never reads Secrets): rules that report a missing
+   * object of that kind must then say nothing, as istioctl skips analyzers
+   * whose inputs it has not got.
+   */
+  observes(kind: ResourceKind): boolean;
 }
 
 /** Options for {@link buildSnapshot}. @public */
@@ -57,6 +65,12 @@ export interface SnapshotOptions {
   origin?: ResourceOrigin;
   /** Per-object origin, for example the file and line it was read from. */
   originOf?: (object: KubeObject, index: number) => ResourceOrigin | undefined;
+  /**
+   * The kinds the source read in full (for a cluster, the kinds it lists and
+   * watches and has synced). Omitted, every kind counts as read, which is
+   * right for static input: the files are the whole truth.
+   */
+  observedKinds?: Iterable<string>;
 }
 
 /** Why an object was not taken into the snapshot. @public */
@@ -234,6 +248,9 @@ export function buildSnapshot(
   const injectorMap = byName.get(key('ConfigMap', istioNamespace, 'istio-sidecar-injector'));
   const injector = injectorConfigFrom(injectorMap?.data);
   const empty: MeshResource[] = [];
+  const observed = options.observedKinds
+    ? new Set<string>(options.observedKinds)
+    : undefined;
 
   const snapshot: MeshSnapshot = {
     meshConfig,
@@ -246,6 +263,7 @@ export function buildSnapshot(
     get: (kind, namespace, name) =>
       byName.get(key(kind, CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace, name)),
     namespaceNames: () => [...namespaces].sort(),
+    observes: kind => !observed || observed.has(kind),
   };
   return { snapshot, problems };
 }

@@ -20,6 +20,22 @@ import {
 } from './injectionImageAnalyzers';
 import { meshNetworksAnalyzer } from './meshNetworksAnalyzer';
 import { webhookAnalyzer } from './webhookAnalyzer';
+import { blockedCidrsAnalyzer } from './blockedCidrsAnalyzer';
+import { envoyPatchAnalyzer } from './envoyFilterAnalyzer';
+import {
+  certificateAnalyzer,
+  secretAnalyzer,
+} from './gatewayCredentialAnalyzers';
+import {
+  crdVersionAnalyzer,
+  k8sGatewaySelectorAnalyzer,
+} from './k8sGatewayAnalyzers';
+import {
+  telemetryDefaultSelectorAnalyzer,
+  telemetryLightstepAnalyzer,
+  telemetryProviderAnalyzer,
+  telemetrySelectorAnalyzer,
+} from './telemetryAnalyzers';
 import {
   portNameAnalyzer,
   serviceAssociationAnalyzer,
@@ -65,6 +81,16 @@ export const istioctlAnalyzers: Analyzer[] = [
   injectionImageAnalyzer,
   injectionImageAutoAnalyzer,
   meshNetworksAnalyzer,
+  envoyPatchAnalyzer,
+  certificateAnalyzer,
+  secretAnalyzer,
+  k8sGatewaySelectorAnalyzer,
+  crdVersionAnalyzer,
+  blockedCidrsAnalyzer,
+  telemetryProviderAnalyzer,
+  telemetrySelectorAnalyzer,
+  telemetryDefaultSelectorAnalyzer,
+  telemetryLightstepAnalyzer,
   jwtClaimRouteAnalyzer,
   protocolAddressesAnalyzer,
   conflictingServiceEntryProtocolAnalyzer,

@@ -155,6 +155,12 @@ const MESSAGE_TYPES = {
     description:
       'Services selecting the same pods send different service ports to the same target port; Istio cannot keep them apart.',
   },
+  IST0138: {
+    name: 'GatewayDuplicateCertificate',
+    severity: 'Warning',
+    description:
+      'Gateways on the same gateway pods serve one certificate; clients reuse an HTTP/2 connection for all its hosts and get 404s from the Gateway that does not serve the host.',
+  },
   IST0139: {
     name: 'InvalidWebhook',
     severity: 'Error',
@@ -209,11 +215,65 @@ const MESSAGE_TYPES = {
     description:
       'An ExternalName Service port must name a protocol other than plain tcp, or traffic to it is not routed correctly.',
   },
+  IST0151: {
+    name: 'EnvoyFilterUsesRelativeOperation',
+    severity: 'Warning',
+    description:
+      'The EnvoyFilter has no priority and a relative patch operation (INSERT_BEFORE, INSERT_AFTER, REPLACE, REMOVE), so whether it applies depends on the order of other EnvoyFilters.',
+  },
+  IST0152: {
+    name: 'EnvoyFilterUsesReplaceOperationIncorrectly',
+    severity: 'Error',
+    description:
+      'REPLACE works only on HTTP filters, network filters and virtual hosts; on anything else the patch is not applied.',
+  },
+  IST0153: {
+    name: 'EnvoyFilterUsesAddOperationIncorrectly',
+    severity: 'Error',
+    description:
+      'ADD is ignored when applyTo is ROUTE_CONFIGURATION or HTTP_ROUTE, so the patch does nothing.',
+  },
+  IST0154: {
+    name: 'EnvoyFilterUsesRemoveOperationIncorrectly',
+    severity: 'Error',
+    description:
+      'REMOVE is ignored when applyTo is ROUTE_CONFIGURATION or HTTP_ROUTE, so the patch does nothing.',
+  },
+  IST0155: {
+    name: 'EnvoyFilterUsesRelativeOperationWithProxyVersion',
+    severity: 'Warning',
+    description:
+      'The EnvoyFilter has no priority, a relative patch operation and a proxyVersion match on the same filter, so during an upgrade its patches may apply in another order or not at all.',
+  },
+  IST0157: {
+    name: 'InvalidTelemetryProvider',
+    severity: 'Warning',
+    description:
+      'A Telemetry access logging entry names no provider and the mesh config has no default one, so Istio ignores the entry.',
+  },
   IST0158: {
     name: 'PodsIstioProxyImageMismatchInNamespace',
     severity: 'Warning',
     description:
       'Pods in an injected namespace run a proxy image other than the one the injector now sets, usually after a control plane upgrade: they keep the old proxy until restarted.',
+  },
+  IST0159: {
+    name: 'ConflictingTelemetryWorkloadSelectors',
+    severity: 'Error',
+    description:
+      'Several Telemetry resources select the same workload; which settings its proxy gets is undefined.',
+  },
+  IST0160: {
+    name: 'MultipleTelemetriesWithoutWorkloadSelectors',
+    severity: 'Error',
+    description:
+      'A namespace has more than one Telemetry without a selector; only one namespace-wide Telemetry may exist.',
+  },
+  IST0161: {
+    name: 'InvalidGatewayCredential',
+    severity: 'Error',
+    description:
+      'The Secret a Gateway names in credentialName lacks the certificate keys, holds no parsable certificate, or the certificate is expired or not yet valid, so TLS on that server fails.',
   },
   IST0162: {
     name: 'GatewayPortNotDefinedOnService',
@@ -239,6 +299,12 @@ const MESSAGE_TYPES = {
     description:
       'The VirtualService names a gateway Istio generates internally for a Gateway API Gateway; such names can change at any time.',
   },
+  IST0166: {
+    name: 'IneffectiveSelector',
+    severity: 'Warning',
+    description:
+      'A policy selects the pods of a Gateway API Gateway with a workload selector, which Istio ignores there; targetRef is needed.',
+  },
   IST0167: {
     name: 'IneffectivePolicy',
     severity: 'Warning',
@@ -262,6 +328,18 @@ const MESSAGE_TYPES = {
     severity: 'Warning',
     description:
       'The DestinationRule host matches no Service or ServiceEntry visible from its namespace, so it applies to nothing.',
+  },
+  IST0175: {
+    name: 'JwksUriFetchUnrestricted',
+    severity: 'Warning',
+    description:
+      'RequestAuthentications make istiod fetch JWKS from their jwksUri, and BLOCKED_CIDRS_IN_JWKS_URIS is not set, so a jwksUri can point istiod at internal addresses.',
+  },
+  IST0176: {
+    name: 'GatewayAPICRDVersionBelowMinimum',
+    severity: 'Warning',
+    description:
+      'A Gateway API CRD is older than this Istio version processes; istiod ignores it and every resource of that kind.',
   },
   IST0177: {
     name: 'ConflictingServiceEntryProtocol',

@@ -1,0 +1,227 @@
+import { Analyzer } from '../../analysis/types';
+import { Finding } from '../../model/findings';
+import { MeshResource } from '../../model/resources';
+import { gatewayCredentialProblem } from './gatewayCredential';
+import { definitionsFor, kubectlNamespace, report } from './messages';
+import { WorkloadIndex } from './workloadInstances';
+import { labelMap, list, selectorString } from './specFields';
+
+/** The TLS settings of a Gateway server, when it has any. */
+function serverTls(server: any): Record<string, any> | undefined {
+  const tls = server?.tls;
+  return tls && typeof tls === 'object' && !Array.isArray(tls)
+    ? tls
+    : undefined;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Whether two servers present the same certificate: the same credentialName,
+ * or (both without one) the same server certificate and private key files.
+ */
+function sameCertificate(a: Record<string, any>, b: Record<string, any>) {
+  const credA = text(a.credentialName);
+  const credB = text(b.credentialName);
+  if (credA && credB) return credA === credB;
+  if (credA || credB) return false;
+  const certA = text(a.serverCertificate);
+  const keyA = text(a.privateKey);
+  return (
+    certA !== '' &&
+    certA === text(b.serverCertificate) &&
+    keyA !== '' &&
+    keyA === text(b.privateKey)
+  );
+}
+
+/** True when every label of `inner` is in `outer` with the same value. */
+function selectorWithin(
+  inner: Record<string, string>,
+  outer: Record<string, string>,
+) {
+  return Object.entries(inner).every(([k, v]) => outer[k] === v);
+}
+
+const certificateDefs = definitionsFor('gateway.CertificateAnalyzer', [
+  'IST0138',
+]);
+
+/**
+ * `gateway.CertificateAnalyzer`: a Gateway whose TLS server shares its
+ * certificate with a server of another Gateway that runs on the same pods
+ * or a subset of them (its selector is contained in the other's). Browsers
+ * reuse an HTTP/2 connection for every host of a certificate, so requests
+ * for the other Gateway's hosts reach the wrong server and get 404s.
+ * @public
+ */
+export const certificateAnalyzer: Analyzer = {
+  name: 'gateway.CertificateAnalyzer',
+  definitions: certificateDefs,
+  analyze({ snapshot }) {
+    const gateways = snapshot.all('Gateway');
+    const selectors = new Map(
+      gateways.map(g => [g, labelMap(g.spec.selector)] as const),
+    );
+    const tlsOf = new Map(
+      gateways.map(
+        g =>
+          [
+            g,
+            list(g.spec.servers)
+              .map(serverTls)
+              .filter((t): t is Record<string, any> => t !== undefined),
+          ] as const,
+      ),
+    );
+    const findings: Finding[] = [];
+    for (const gateway of gateways) {
+      const selector = selectors.get(gateway)!;
+      const own = tlsOf.get(gateway)!;
+      if (own.length === 0) continue;
+      for (const other of gateways) {
+        if (other === gateway) continue;
+        if (!selectorWithin(selector, selectors.get(other)!)) continue;
+        const shared = own.find(a =>
+          tlsOf.get(other)!.some(b => sameCertificate(a, b)),
+        );
+        if (!shared) continue;
+        const what = text(shared.credentialName)
+          ? `credential ${shared.credentialName}`
+          : `certificate ${shared.serverCertificate}`;
+        findings.push(
+          report(
+            certificateDefs,
+            'IST0138',
+            gateway,
+            `Gateway ${gateway.namespace}/${gateway.name} and Gateway ${other.namespace}/${other.name} serve the same ${what} on the same gateway pods; clients that reuse an HTTP/2 connection for both hosts get 404s from the wrong server.`,
+            `Give each Gateway its own certificate, or merge the servers into one Gateway:\nkubectl edit gateway ${
+              gateway.name
+            }${kubectlNamespace(gateway)}`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+const secretDefs = definitionsFor('gateway.SecretAnalyzer', [
+  'IST0101',
+  'IST0161',
+]);
+
+/** `credentialName` names a Secret as `name` or `namespace/name`. */
+function secretRef(credentialName: string, gatewayNamespace: string) {
+  const slash = credentialName.indexOf('/');
+  return slash < 0
+    ? { namespace: gatewayNamespace, name: credentialName }
+    : {
+        namespace: credentialName.slice(0, slash),
+        name: credentialName.slice(slash + 1),
+      };
+}
+
+/**
+ * `gateway.SecretAnalyzer`: each `credentialName` of a Gateway must name a
+ * Secret in the namespace of the gateway pods (not of the Gateway object)
+ * that holds a usable, currently valid certificate. Says nothing when the
+ * input carries no Secrets (a cluster source never reads them), because a
+ * missing Secret then means nothing.
+ * @public
+ */
+export const secretAnalyzer: Analyzer = {
+  name: 'gateway.SecretAnalyzer',
+  definitions: secretDefs,
+  analyze({ snapshot }) {
+    if (!snapshot.observes('Secret') || !snapshot.observes('Pod')) return [];
+    const workloads = new WorkloadIndex(snapshot);
+    const now = new Date();
+    const findings: Finding[] = [];
+    for (const gateway of snapshot.all('Gateway')) {
+      const selector = labelMap(gateway.spec.selector);
+      // Istio reads the credentials where the gateway pods run; with pods in
+      // several namespaces the first one found decides, as upstream.
+      const pod = workloads.selectedBy(selector)[0];
+      if (!pod) {
+        findings.push(
+          report(
+            secretDefs,
+            'IST0101',
+            gateway,
+            `Gateway ${gateway.namespace}/${
+              gateway.name
+            } selects gateway pods with "${selectorString(
+              selector,
+            )}", but no pod has these labels, so there is no namespace to read its credentials from.`,
+            [
+              'Use the labels of your gateway pods, for example:',
+              'spec:',
+              '  selector:',
+              '    istio: ingressgateway',
+              'kubectl get pods -A -l istio=ingressgateway --show-labels',
+            ].join('\n'),
+          ),
+        );
+        continue;
+      }
+      const missing = new Set<string>();
+      const invalid = new Map<MeshResource, string>();
+      for (const server of list(gateway.spec.servers)) {
+        const credentialName = text(serverTls(server)?.credentialName);
+        if (!credentialName) continue;
+        const ref = secretRef(credentialName, pod.namespace);
+        const secret = snapshot.get('Secret', ref.namespace, ref.name);
+        if (!secret) {
+          // One message per credential, as istioctl prints repeats once.
+          if (!missing.has(credentialName)) {
+            missing.add(credentialName);
+            findings.push(missingCredential(gateway, credentialName, ref));
+          }
+          continue;
+        }
+        const problem = gatewayCredentialProblem(secret.data, now);
+        if (problem) invalid.set(secret, problem);
+      }
+      // istioctl words IST0161 per Gateway, so several bad Secrets make one message.
+      if (invalid.size) findings.push(invalidCredentials(gateway, invalid));
+    }
+    return findings;
+  },
+};
+
+function missingCredential(
+  gateway: MeshResource,
+  credentialName: string,
+  ref: { namespace: string; name: string },
+): Finding {
+  return report(
+    secretDefs,
+    'IST0101',
+    gateway,
+    `Gateway ${gateway.namespace}/${gateway.name} uses credentialName "${credentialName}", but there is no Secret ${ref.namespace}/${ref.name} (credentials are read in the namespace of the gateway pods), so its TLS servers have no certificate.`,
+    `Create the Secret next to the gateway pods:\nkubectl create secret tls ${ref.name} -n ${ref.namespace} --cert=server.crt --key=server.key`,
+  );
+}
+
+function invalidCredentials(
+  gateway: MeshResource,
+  invalid: Map<MeshResource, string>,
+): Finding {
+  const problems = [...invalid].map(
+    ([secret, problem]) =>
+      `Secret ${secret.namespace}/${secret.name}: ${problem}`,
+  );
+  const [first] = invalid.keys();
+  return report(
+    secretDefs,
+    'IST0161',
+    gateway,
+    `Gateway ${gateway.namespace}/${
+      gateway.name
+    } cannot serve TLS with its credentials (${problems.join('; ')}).`,
+    `Replace the Secret with a valid certificate and key (keys tls.crt and tls.key, or cert and key):\nkubectl create secret tls ${first.name} -n ${first.namespace} --cert=server.crt --key=server.key --dry-run=client -o yaml | kubectl apply -f -`,
+  );
+}
