@@ -1,4 +1,7 @@
-import { WorkloadPosture } from '@meshportal/plugin-istio-common';
+import {
+  FINDING_CATALOGUE,
+  WorkloadPosture,
+} from '@meshportal/plugin-istio-common';
 import { IstioEntityPosture } from './entityPosture';
 import { meshFactsOf } from './meshFacts';
 import postures from './__fixtures__/harborBankPostures.json';
@@ -156,5 +159,23 @@ describe('meshFactsOf', () => {
       { ...p.clusters[0], cluster: 'dr', findings: [finding('Error')] },
     ];
     expect(meshFactsOf(p).errorFindings).toBe(2);
+  });
+
+  it('counts an Error finding of any catalogue code, whichever analyzer reports it', () => {
+    const p = posture([workload({})]);
+    p.clusters[0].findings = FINDING_CATALOGUE.map(d => ({
+      code: d.code,
+      name: d.name,
+      analyzer: d.analyzer,
+      severity: d.severity,
+      resource: 'Deployment shop/web',
+      message: '',
+      remediation: '',
+      ref: { kind: 'Deployment', namespace: 'shop', name: 'web' },
+    }));
+    expect(meshFactsOf(p).errorFindings).toBe(
+      FINDING_CATALOGUE.filter(d => d.severity === 'Error').length,
+    );
+    expect(meshFactsOf(p).errorFindings).toBeGreaterThan(0);
   });
 });
