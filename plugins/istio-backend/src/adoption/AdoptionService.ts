@@ -1,6 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { createHash } from 'node:crypto';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import {
+  CATALOG_FILTER_EXISTS,
+  EntityFilterQuery,
+} from '@backstage/catalog-client';
 import {
   Entity,
   RELATION_OWNED_BY,
@@ -163,7 +166,7 @@ interface CachedSummary {
 }
 
 /** Entities carrying either annotation that maps them to workloads. */
-const ANNOTATED_FILTER = [
+const ANNOTATED_FILTER: EntityFilterQuery = [
   {
     [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
   },
