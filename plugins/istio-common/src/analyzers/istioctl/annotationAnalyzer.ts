@@ -1,6 +1,7 @@
 import { Analyzer } from '../../analysis/types';
 import { Finding } from '../../model/findings';
 import { MeshResource } from '../../model/resources';
+import { resourceName } from '../../model/snapshot';
 import {
   ANNOTATION_VALUE_CHECKS,
   ISTIO_ANNOTATIONS,
@@ -38,9 +39,7 @@ function misplacedRemedy(
 
 function checkAnnotations(resource: MeshResource): Finding[] {
   const findings: Finding[] = [];
-  const what = `${resource.kind} ${
-    resource.namespaceGiven ? `${resource.namespace}/` : ''
-  }${resource.name}`;
+  const what = resourceName(resource);
   for (const annotation of Object.keys(resource.annotations).sort()) {
     if (
       !isIstioAnnotation(annotation) ||

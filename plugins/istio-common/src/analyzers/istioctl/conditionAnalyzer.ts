@@ -1,6 +1,7 @@
 import { Analyzer } from '../../analysis/types';
 import { Finding } from '../../model/findings';
 import { MeshResource, ResourceKind } from '../../model/resources';
+import { resourceName } from '../../model/snapshot';
 import { definitionsFor, report } from './messages';
 import { list } from './specFields';
 
@@ -22,6 +23,12 @@ const NEGATIVE_WHEN_FALSE: ReadonlyArray<[ResourceKind, string[]]> = [
   ['HTTPRoute', ROUTE_CONDITIONS],
   ['GRPCRoute', ROUTE_CONDITIONS],
 ];
+
+/** Kinds kubectl would confuse with another of the same name. */
+const KUBECTL_NAMES: Partial<Record<ResourceKind, string>> = {
+  KubernetesGateway: 'gateways.gateway.networking.k8s.io',
+  ServiceEntry: 'serviceentries.networking.istio.io',
+};
 
 interface Condition {
   type?: unknown;
@@ -74,22 +81,18 @@ export const conditionAnalyzer: Analyzer = {
               defs,
               'IST0171',
               resource,
-              `${resource.kind === 'KubernetesGateway' ? 'Gateway' : kind} ${
-                resource.namespace
-              }/${resource.name} reports condition ${type}=${String(
+              `${resourceName(resource)} reports condition ${type}=${String(
                 condition?.status,
               )}${reason ? ` (${reason})` : ''}${
                 message ? `: ${message}` : ''
               }.`,
               `Fix what the condition names${
                 reason ? ` (${reason})` : ''
-              }, then check again with kubectl get ${
-                kind === 'KubernetesGateway'
-                  ? 'gateways.gateway.networking.k8s.io'
-                  : kind.toLowerCase()
+              }, then check again: kubectl get ${
+                KUBECTL_NAMES[kind] ?? kind.toLowerCase()
               } ${resource.name} -n ${
                 resource.namespace
-              } -o yaml (status.conditions).`,
+              } -o yaml   # status.conditions`,
             ),
           );
         }
