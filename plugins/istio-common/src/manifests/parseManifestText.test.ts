@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseAllDocuments, YAMLMap, YAMLSeq } from 'yaml';
+import { isSeq, LineCounter, parseAllDocuments, YAMLMap } from 'yaml';
 import { MAX_ALIAS_COUNT } from './manifestLimits';
 import { ManifestError } from './ManifestError';
 import { parseManifestText } from './parseManifestText';
@@ -161,7 +161,8 @@ describe('parseManifestText', () => {
           if (value.kind !== 'List') {
             return [{ object: value, line: lineOf(d.contents) }];
           }
-          const items = (d.contents as YAMLMap).get('items', true) as YAMLSeq;
+          const items = (d.contents as YAMLMap).get('items', true);
+          if (!isSeq(items)) throw new Error(`${file}: a List without items`);
           return value.items.map((object: unknown, i: number) => ({
             object,
             line: lineOf(items.items[i]),
