@@ -5,9 +5,7 @@ import {
   deployment,
   meshedReviews,
   destinationRule,
-  namespace,
   peerAuthentication,
-  service,
   snapshotOf,
 } from './testObjects';
 
