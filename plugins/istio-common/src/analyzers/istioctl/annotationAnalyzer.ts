@@ -124,6 +124,7 @@ function checkAnnotations(resource: MeshResource): Finding[] {
 export const annotationAnalyzer: Analyzer = {
   name: NAME,
   definitions: defs,
+  inputs: ['Namespace', 'Service', 'Pod', 'Deployment'],
   analyze({ snapshot }) {
     return KINDS.flatMap(kind => snapshot.all(kind).flatMap(checkAnnotations));
   },

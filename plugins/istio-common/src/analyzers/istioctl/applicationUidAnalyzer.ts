@@ -41,6 +41,7 @@ function proxyUidSettings(podSpec: any): string[] {
 export const applicationUidAnalyzer: Analyzer = {
   name: NAME,
   definitions: defs,
+  inputs: ['Pod', 'Deployment'],
   analyze({ snapshot }) {
     const subjects = [
       ...snapshot.all('Pod').map(pod => ({ resource: pod, podSpec: pod.spec })),

@@ -60,6 +60,7 @@ function text(value: unknown): string {
 export const conditionAnalyzer: Analyzer = {
   name: NAME,
   definitions: defs,
+  inputs: NEGATIVE_WHEN_FALSE.map(([kind]) => kind),
   analyze({ snapshot }) {
     const findings: Finding[] = [];
     for (const [kind, negative] of NEGATIVE_WHEN_FALSE) {

@@ -23,6 +23,7 @@ const REMOVED_TYPES = [
 export const deprecationAnalyzer: Analyzer = {
   name: NAME,
   definitions: defs,
+  inputs: ['VirtualService', 'Sidecar', 'CustomResourceDefinition'],
   analyze({ snapshot }) {
     const findings: Finding[] = [];
     for (const vs of snapshot.all('VirtualService')) {

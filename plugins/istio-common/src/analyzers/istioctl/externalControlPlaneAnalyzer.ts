@@ -114,6 +114,7 @@ function checkWebhook(
 export const externalControlPlaneAnalyzer: Analyzer = {
   name: NAME,
   definitions: defs,
+  inputs: ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'],
   analyze({ snapshot }) {
     return [
       ...snapshot.all('ValidatingWebhookConfiguration'),

@@ -97,6 +97,7 @@ const imageDefs = definitionsFor('injection.ImageAnalyzer', ['IST0158']);
 export const injectionImageAnalyzer: Analyzer = {
   name: 'injection.ImageAnalyzer',
   definitions: imageDefs,
+  inputs: ['Namespace', 'Pod', 'ConfigMap', 'ProxyConfig'],
   analyze({ snapshot }) {
     const injectorImages = new Map<string, string>();
     for (const configMap of snapshot.all('ConfigMap')) {
@@ -183,6 +184,7 @@ interface Webhook {
 export const injectionImageAutoAnalyzer: Analyzer = {
   name: 'injection.ImageAutoAnalyzer',
   definitions: autoDefs,
+  inputs: ['Namespace', 'Pod', 'Deployment', 'MutatingWebhookConfiguration'],
   analyze({ snapshot }) {
     const webhooks = snapshot
       .all('MutatingWebhookConfiguration')

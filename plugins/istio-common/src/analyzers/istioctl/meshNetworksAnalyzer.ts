@@ -22,6 +22,7 @@ const MULTI_CLUSTER_SECRET_LABEL = 'istio/multiCluster';
 export const meshNetworksAnalyzer: Analyzer = {
   name: NAME,
   definitions: defs,
+  inputs: ['MeshNetworks', 'Secret'],
   analyze({ snapshot }) {
     const registries = new Set(BUILT_IN_REGISTRIES);
     // Each key of a remote secret names a cluster, i.e. a registry.

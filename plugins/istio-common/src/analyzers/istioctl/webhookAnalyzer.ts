@@ -92,6 +92,7 @@ function labelPermutations(
 export const webhookAnalyzer: Analyzer = {
   name: NAME,
   definitions: defs,
+  inputs: ['MutatingWebhookConfiguration', 'Service'],
   analyze({ snapshot }) {
     const webhooks: IndexedWebhook[] = [];
     const revisions = new Set<string>();
