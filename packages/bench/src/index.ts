@@ -1,6 +1,7 @@
 /**
  * MeshPortal's benchmarks (`yarn bench`, `yarn bench:backend`,
- * `yarn bench:engine`) and the seeded generators they run on. The runners
+ * `yarn bench:engine`, `yarn bench:manifests`) and the seeded generators
+ * they run on. The runners
  * are started by the scripts in bin/; this entry point exports only the
  * generators, so tests elsewhere can use them without loading the backends.
  *
