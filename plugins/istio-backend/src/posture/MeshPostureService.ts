@@ -21,7 +21,7 @@ import {
 } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from '../clusters/config';
 import { ClusterSource } from '../clusters/types';
-import { unreadKinds } from '../clusters/unreadKinds';
+import { observedKinds } from '../clusters/observedKinds';
 import { LinkBuilder } from '../links/links';
 import {
   TelemetryService,
@@ -219,13 +219,10 @@ export class MeshPostureService {
           istioNamespace: config?.meshRootNamespace,
           clusterDomain: config?.clusterDomain,
           originOf: (_o, i) => entries[i].origin,
+          observedKinds: observedKinds(source.status()),
         },
       );
-      const report = analyzeSnapshot(
-        snapshot,
-        undefined,
-        unreadKinds(source.status()),
-      );
+      const report = analyzeSnapshot(snapshot);
       this.reports.set(source.cluster, {
         cluster: source.cluster,
         snapshot,

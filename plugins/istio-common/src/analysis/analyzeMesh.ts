@@ -24,14 +24,13 @@ export interface AnalyzeOptions extends Omit<SnapshotOptions, 'meshConfig'> {
 
 /**
  * Runs analyzers over an already built snapshot. Analyzers declaring an
- * input among `unavailableKinds` (kinds the source could not read) are
+ * input the snapshot does not observe (a kind its source did not read) are
  * skipped, as istioctl skips analyzers whose inputs it lacks.
  * @public
  */
 export function analyzeSnapshot(
   snapshot: MeshSnapshot,
   analyzerNames?: string[],
-  unavailableKinds?: ReadonlySet<string>,
 ): Omit<MeshReport, 'problems'> {
   let posture: MeshPosture | undefined;
   const context: AnalysisContext = {
@@ -44,7 +43,7 @@ export function analyzeSnapshot(
     analyzerNames
       ? ALL_ANALYZERS.filter(a => analyzerNames.includes(a.name))
       : ALL_ANALYZERS
-  ).filter(a => !a.inputs?.some(kind => unavailableKinds?.has(kind)));
+  ).filter(a => (a.inputs ?? []).every(kind => snapshot.observes(kind)));
   const findings = selected.flatMap(a => a.analyze(context));
   findings.sort(
     (a, b) =>

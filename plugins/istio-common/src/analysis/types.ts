@@ -129,9 +129,10 @@ export interface Analyzer {
    */
   definitions: FindingDefinition[];
   /**
-   * The kinds the analyzer reads (upstream's `Metadata().Inputs`). A runner
-   * whose source cannot provide one of them (not read, or forbidden) skips
-   * the analyzer rather than report on missing objects. Unset: always runs.
+   * The kinds the analyzer reads (upstream's `Metadata().Inputs`). When the
+   * snapshot does not observe one of them (its source did not read the kind:
+   * never listed, forbidden), the analyzer is skipped rather than report on
+   * missing objects. Unset: always runs.
    */
   inputs?: ResourceKind[];
   analyze(context: AnalysisContext): Finding[];
