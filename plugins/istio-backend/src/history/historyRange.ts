@@ -9,6 +9,23 @@ export const MAX_HISTORY_POINTS = 2000;
 const DAY_MS = 24 * 3600 * 1000;
 
 /**
+ * Where a history request without `from` starts: 30 days before `to`, or
+ * {@link MAX_HISTORY_POINTS} periods before it when periods are so short
+ * that 30 days would be more, so the default range is always accepted.
+ * @public
+ */
+export function defaultHistoryFrom(
+  to: string,
+  periodMs: number | undefined,
+): Date {
+  const spanMs = Math.min(
+    30 * DAY_MS,
+    periodMs ? MAX_HISTORY_POINTS * periodMs : Infinity,
+  );
+  return new Date(Date.parse(to) - spanMs);
+}
+
+/**
  * Checks a history request's range: `from` not after `to`, at most
  * {@link MAX_HISTORY_RANGE_DAYS} days, and at most
  * {@link MAX_HISTORY_POINTS} recording periods, so one request cannot make

@@ -275,7 +275,9 @@ describe('istio backend router', () => {
       /3653 days; at most 400 days.*87672 recording periods/,
     );
     // Without "from", 30 days before "to" are read: within the bounds.
-    expect((await history('to=2026-02-01T00:00:00Z')).status).toBe(200);
+    const defaulted = await history('to=2026-02-01T00:00:00Z');
+    expect(defaulted.status).toBe(200);
+    expect(defaulted.body.from).toBe('2026-01-02T00:00:00.000Z');
   });
 
   it('answers 403 for adoption when the permission is denied', async () => {

@@ -17,7 +17,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { AdoptionService } from '../adoption/AdoptionService';
 import { AdoptionHistory } from '../history/AdoptionHistory';
-import { checkHistoryRange } from '../history/historyRange';
+import { checkHistoryRange, defaultHistoryFrom } from '../history/historyRange';
 import { MeshPostureService } from '../posture/MeshPostureService';
 
 /** @public */
@@ -29,8 +29,6 @@ export interface RouterOptions {
   adoption: AdoptionService;
   history?: AdoptionHistory;
 }
-
-const DAY_MS = 24 * 3600 * 1000;
 
 function optionalString(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -134,7 +132,11 @@ export async function createRouter(
     const credentials = await authorizeAdoption(req);
     const now = new Date();
     const to = isoDate(req, 'to', now);
-    const from = isoDate(req, 'from', new Date(Date.parse(to) - 30 * DAY_MS));
+    const from = isoDate(
+      req,
+      'from',
+      defaultHistoryFrom(to, history?.periodMs),
+    );
     checkHistoryRange(from, to, history?.periodMs);
     let entity = optionalString(req, 'entity');
     if (entity) {
