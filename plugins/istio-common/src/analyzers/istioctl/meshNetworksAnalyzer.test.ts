@@ -70,6 +70,18 @@ describe('multicluster.MeshNetworksAnalyzer', () => {
     ).toHaveLength(1);
   });
 
+  it('says nothing when the source did not read Secrets, as for a cluster', () => {
+    const run = (observedKinds: string[]) =>
+      codesOf(
+        findingsOf(meshNetworksAnalyzer, [], {
+          meshNetworks: networks,
+          observedKinds,
+        }),
+      );
+    expect(run(['MeshNetworks', 'ConfigMap'])).toEqual([]);
+    expect(run(['MeshNetworks', 'Secret'])).toHaveLength(1);
+  });
+
   it('takes mesh networks from the istio ConfigMap when none are given', () => {
     const configMap: KubeObject = {
       apiVersion: 'v1',

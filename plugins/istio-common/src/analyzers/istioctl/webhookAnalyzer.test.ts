@@ -92,6 +92,21 @@ describe('webhook.Analyzer', () => {
     ).toEqual(['IST0139 MutatingWebhookConfiguration istio-sidecar-injector']);
   });
 
+  it('checks Service references only when the source read Services', () => {
+    const objects = [
+      configuration('istio-sidecar-injector', [
+        hook('sidecar-injector.istio.io'),
+      ]),
+    ];
+    expect(
+      codesOf(
+        findingsOf(webhookAnalyzer, objects, {
+          observedKinds: ['MutatingWebhookConfiguration'],
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it('ignores webhooks that are not Istio’s', () => {
     expect(
       run(
