@@ -4,7 +4,7 @@ import { InputError } from '@backstage/errors';
 export const MAX_HISTORY_RANGE_DAYS = 400;
 
 /** The most periods one history request may span. @public */
-export const MAX_HISTORY_POINTS = 2000;
+export const MAX_HISTORY_POINTS = 3000;
 
 const DAY_MS = 24 * 3600 * 1000;
 

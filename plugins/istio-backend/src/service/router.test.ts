@@ -243,9 +243,10 @@ describe('istio backend router', () => {
         .get(`/api/istio/v1/adoption/history?${query}`)
         .set('authorization', mockCredentials.user.header());
 
-    // Hourly periods (the default): 2000 points are about 83 days.
+    // Hourly periods (the default): 3000 points are 125 days, so the
+    // adoption page's 90 days are served.
     const ok = await history(
-      'from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z',
+      'from=2026-01-01T00:00:00Z&to=2026-04-01T00:00:00Z',
     );
     expect(ok.status).toBe(200);
 
@@ -256,7 +257,7 @@ describe('istio backend router', () => {
     expect(tooManyPoints.body.error).toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(
-        /3624 recording periods of 60 minutes; at most 2000 points/,
+        /3624 recording periods of 60 minutes; at most 3000 points/,
       ),
     });
 
