@@ -8,10 +8,7 @@ export { scaffolderModuleIstio as default } from './module';
 export { createTrafficGenerateAction } from './actions/trafficGenerate';
 export { createNamespaceOnboardAction } from './actions/namespaceOnboard';
 export { createMtlsAdvanceAction } from './actions/mtlsAdvance';
-export {
-  HttpMeshReadinessClient,
-  describeBlocker,
-} from './readiness/MeshReadinessClient';
+export { HttpMeshReadinessClient } from './readiness/MeshReadinessClient';
 export type {
   MeshReadinessService,
   NamespaceReadiness,

@@ -422,7 +422,7 @@ describe('templates through the scaffolder dry-run', () => {
     });
     expect(result.status).toBe(409);
     expect(result.body.error.message).toContain(
-      '- channels/mobile-gateway: 2 pod(s) run without a sidecar',
+      '- channels/mobile-gateway: 2 pods without a sidecar: STRICT is not enforced on them',
     );
   }, 60_000);
 

@@ -126,8 +126,8 @@ describe('istio:mtls:advance', () => {
     expect(message).toContain(
       'namespace "shop" is not ready for STRICT mTLS (2 blocker(s))',
     );
-    expect(message).toContain('- shop/reviews: plaintext callers legacy/cron');
-    expect(message).toContain('- shop/ratings: 2 pod(s) run without a sidecar');
+    expect(message).toContain('- shop/reviews: plaintext callers would be refused (legacy/cron)');
+    expect(message).toContain('- shop/ratings: 2 pods without a sidecar: STRICT is not enforced on them');
     expect(workspace.content()).toEqual({});
   });
 
@@ -138,7 +138,7 @@ describe('istio:mtls:advance', () => {
     );
     expect(out.toStage).toBe('strict');
     expect(out.blockers).toEqual([
-      'shop/reviews: plaintext callers legacy/cron',
+      'shop/reviews: plaintext callers would be refused (legacy/cron)',
     ]);
   });
 
@@ -268,7 +268,7 @@ describe('istio:mtls:advance against the istio backend over HTTP', () => {
     expect(seen).toEqual(['user:default/alice']);
     expect(out.toStage).toBe('strict');
     expect(out.blockers).toEqual([
-      'shop/reviews: plaintext callers legacy/cron',
+      'shop/reviews: plaintext callers would be refused (legacy/cron)',
     ]);
   });
 });

@@ -10,13 +10,13 @@ import {
 import {
   MtlsStage,
   ProblemList,
+  describeBlocker,
   generateNamespaceOnboarding,
   nextMtlsStage,
 } from '@meshportal/plugin-istio-common';
 import {
   MeshReadinessService,
   NamespaceReadiness,
-  describeBlocker,
 } from '../readiness/MeshReadinessClient';
 import { examples } from './mtlsAdvance.examples';
 import { startMeshChange, throwIfProblems, writeMeshChange } from './meshFiles';

@@ -2,11 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import http from 'http';
 import { AddressInfo } from 'net';
-import { Blocker } from '@meshportal/plugin-istio-common';
-import {
-  HttpMeshReadinessClient,
-  describeBlocker,
-} from './MeshReadinessClient';
+import { HttpMeshReadinessClient } from './MeshReadinessClient';
 
 const adoption = {
   generatedAt: '2026-01-01T00:00:00Z',
@@ -172,35 +168,5 @@ describe('HttpMeshReadinessClient', () => {
     await expect(
       client().client.namespaceReadiness('shop', { credentials: alice }),
     ).rejects.toThrow('without a byNamespace list');
-  });
-});
-
-describe('describeBlocker', () => {
-  it('names each blocker type the backend reports', () => {
-    expect(
-      describeBlocker({
-        type: 'callers-outside-mesh',
-        workload: 'web',
-        namespace: 'shop',
-        requests: 12,
-      }),
-    ).toBe(
-      'shop/web: 12 request(s) or connection(s) from callers outside the mesh',
-    );
-    expect(
-      describeBlocker({
-        type: 'conflict-finding',
-        code: 'MESH001',
-        severity: 'Error',
-        resource: 'DestinationRule shop/x',
-        message: 'plaintext to STRICT',
-      }),
-    ).toBe('MESH001 on DestinationRule shop/x: plaintext to STRICT');
-    // A blocker type a newer backend may send: its fields stay out of logs.
-    const newKind = {
-      type: 'new-kind',
-      workload: 'secret-workload',
-    } as unknown as Blocker;
-    expect(describeBlocker(newKind)).toBe('new-kind (see the adoption page)');
   });
 });

@@ -5,7 +5,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, ResponseError } from '@backstage/errors';
 import {
-  Blocker,
   NamespaceAdoption,
   istioAdoptionReadPermission,
 } from '@meshportal/plugin-istio-common';
@@ -38,31 +37,6 @@ export interface MeshReadinessService {
     namespace: string,
     options: { credentials: BackstageCredentials; cluster?: string },
   ): Promise<NamespaceReadiness[]>;
-}
-
-/**
- * One line per blocker, for refusals and logs.
- * @public
- */
-export function describeBlocker(blocker: Blocker): string {
-  switch (blocker.type) {
-    case 'pods-without-proxy':
-      return `${blocker.namespace}/${blocker.workload}: ${blocker.pods} pod(s) run without a sidecar; restart them`;
-    case 'plaintext-callers':
-      return `${blocker.namespace}/${blocker.workload}: plaintext callers ${(
-        blocker.callers ?? []
-      ).join(', ')}`;
-    case 'callers-outside-mesh':
-      return `${blocker.namespace}/${blocker.workload}: ${blocker.requests} request(s) or connection(s) from callers outside the mesh`;
-    case 'conflict-finding':
-      return `${blocker.code} on ${blocker.resource}: ${blocker.message}`;
-    default: {
-      // A blocker type from a newer backend: its fields are unknown here,
-      // so only its type goes into refusals and the task log.
-      const unknown = blocker as { type: string };
-      return `${String(unknown.type).slice(0, 80)} (see the adoption page)`;
-    }
-  }
 }
 
 function isReadiness(value: unknown): value is NamespaceReadiness {
