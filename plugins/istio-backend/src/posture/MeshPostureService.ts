@@ -37,6 +37,7 @@ import { policiesSelecting } from './serviceTraffic';
 const ISTIO_KINDS = new Set([
   'PeerAuthentication',
   'AuthorizationPolicy',
+  'RequestAuthentication',
   'DestinationRule',
   'VirtualService',
   'Gateway',

@@ -105,10 +105,31 @@ describe('findings of any analyzer reach the entity they concern', () => {
         }),
         sidecar('checkout-a'),
         sidecar('checkout-b'),
+        {
+          apiVersion: 'security.istio.io/v1',
+          kind: 'RequestAuthentication',
+          metadata: { name: 'checkout-jwt', namespace: 'shop' },
+          spec: {
+            selector: { matchLabels: { app: 'checkout' } },
+            jwtRules: [{ issuer: 'https://issuer.example.com' }],
+          },
+        },
       ],
     });
     const checkout = await mesh.get(CHECKOUT);
     expect(checkout.status).toBe(200);
+    // The manifests shown are those of the same objects.
+    expect(
+      checkout.body.clusters[0].objects.map(
+        (o: any) => `${o.kind} ${o.metadata.name}`,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        'RequestAuthentication checkout-jwt',
+        'Sidecar checkout-a',
+        'ServiceEntry orders-db',
+      ]),
+    );
     expect(findingsOf(checkout.body)).toEqual(
       expect.arrayContaining([
         'IST0110 Sidecar shop/checkout-a',
