@@ -88,6 +88,16 @@ describe('virtualservice.JWTClaimRouteAnalyzer', () => {
     expect(result[0].remediation).toContain('kind: RequestAuthentication');
   });
 
+  it('reports each pod once, however often the route names the gateway', () => {
+    expect(
+      claimRouteFindings(
+        [gatewayPod, podIn('ingress')],
+        '@request.auth.claims.groups',
+        ['edge', 'edge'],
+      ).map(f => f.message.match(/pod (\S+);/)?.[1]),
+    ).toEqual(['istio-system/ingress-1', 'ingress/ingress-1']);
+  });
+
   it('is satisfied by a RequestAuthentication selecting the pod, in its namespace or the root namespace', () => {
     const cases: Array<[KubeObject, KubeObject]> = [
       [

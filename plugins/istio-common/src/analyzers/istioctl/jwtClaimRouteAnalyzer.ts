@@ -81,7 +81,8 @@ export const jwtClaimRouteAnalyzer: Analyzer = {
     for (const vs of snapshot.all('VirtualService')) {
       const key = jwtClaimKey(vs);
       if (!key) continue;
-      for (const ref of strings(vs.spec.gateways)) {
+      // A gateway listed twice gives the same messages, which istioctl prints once.
+      for (const ref of new Set(strings(vs.spec.gateways))) {
         if (ref === MESH_GATEWAY) continue;
         const { namespace, name } = gatewayRef(ref, vs.namespace);
         const gateway = snapshot.get('Gateway', namespace, name);
