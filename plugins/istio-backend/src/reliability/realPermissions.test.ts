@@ -55,22 +55,22 @@ const PROMETHEUS_TOKEN = 'prometheus-token-that-must-stay-inside';
 
 class IssuePolicy implements PermissionPolicy {
   async handle(
-    request: PolicyQuery,
+    query: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const who = user?.info.userEntityRef;
-    if (request.permission.name === 'istio.adoption.read' && who === EVE) {
+    if (query.permission.name === 'istio.adoption.read' && who === EVE) {
       return { result: AuthorizeResult.DENY };
     }
-    if (request.permission.name === 'istio.clusters.read' && who !== ALICE) {
+    if (query.permission.name === 'istio.clusters.read' && who !== ALICE) {
       return { result: AuthorizeResult.DENY };
     }
     if (
-      isResourcePermission(request.permission, 'catalog-entity') &&
-      request.permission.name === 'catalog.entity.read' &&
+      isResourcePermission(query.permission, 'catalog-entity') &&
+      query.permission.name === 'catalog.entity.read' &&
       who === MALLORY
     ) {
-      return createCatalogConditionalDecision(request.permission, {
+      return createCatalogConditionalDecision(query.permission, {
         not: catalogConditions.hasMetadata({ key: 'name', value: 'ledger' }),
       });
     }
