@@ -30,6 +30,11 @@ async function filesUnder(path: string): Promise<string[]> {
   return nested.flat();
 }
 
+/** Kinds dropped as files are read: the backend never holds Secrets. @public */
+export const FILE_SOURCE_DROPPED_KINDS: ReadonlySet<string> = new Set([
+  'Secret',
+]);
+
 /**
  * The objects of one manifest text (the engine's reader: multi-document
  * YAML or JSON, `kind: List` expanded, each object with its line). Secrets
@@ -40,7 +45,9 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
   const { objects, origins } = parseManifestText(text, file);
   const sourced: SourcedObject[] = [];
   objects.forEach((object, i) => {
-    if (object.kind !== 'Secret') sourced.push({ object, origin: origins[i] });
+    if (!FILE_SOURCE_DROPPED_KINDS.has(String(object.kind))) {
+      sourced.push({ object, origin: origins[i] });
+    }
   });
   return sourced;
 }

@@ -1,4 +1,8 @@
-import { ClusterSyncStatus } from '@meshportal/plugin-istio-common';
+import {
+  ClusterSyncStatus,
+  RESOURCE_GROUPS,
+} from '@meshportal/plugin-istio-common';
+import { FILE_SOURCE_DROPPED_KINDS } from './SnapshotFileSource';
 
 /** Built by the snapshot itself (from the `istio` ConfigMap), never listed. */
 const DERIVED_KINDS = ['MeshNetworks'];
@@ -9,11 +13,16 @@ const DERIVED_KINDS = ['MeshNetworks'];
  * none). Kinds never watched (Secrets), forbidden, failing or pending are
  * left out, so analyzers reading them are skipped instead of taking missing
  * data for missing objects. Files are the whole truth, as `istioctl analyze`
- * takes them: `undefined`, every kind observed.
+ * takes them, except for the kinds the file source drops as it reads them
+ * (Secrets): a Gateway's credential would otherwise always be missing.
  * @public
  */
-export function observedKinds(status: ClusterSyncStatus): string[] | undefined {
-  if (status.source === 'files') return undefined;
+export function observedKinds(status: ClusterSyncStatus): string[] {
+  if (status.source === 'files') {
+    return Object.keys(RESOURCE_GROUPS).filter(
+      kind => !FILE_SOURCE_DROPPED_KINDS.has(kind),
+    );
+  }
   return [
     ...status.kinds
       .filter(k => k.state === 'synced' || k.state === 'absent')

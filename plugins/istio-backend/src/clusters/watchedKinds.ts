@@ -48,6 +48,20 @@ function slimMetadata(meta: any): KubeObject['metadata'] {
   };
 }
 
+/**
+ * Environment variables an analyzer reads (istiod's JWKS fetch limits). Every
+ * other variable is dropped: values can carry credentials.
+ */
+const KEPT_ENV = new Set(['BLOCKED_CIDRS_IN_JWKS_URIS']);
+
+function keptEnv(env: unknown) {
+  if (!Array.isArray(env)) return undefined;
+  const kept = env
+    .filter((e: any) => KEPT_ENV.has(e?.name) && typeof e.value === 'string')
+    .map((e: any) => ({ name: e.name, value: e.value }));
+  return kept.length ? kept : undefined;
+}
+
 function slimPodSpec(spec: any) {
   if (!spec || typeof spec !== 'object') return {};
   const list = (v: any) => (Array.isArray(v) ? v : []);
@@ -62,6 +76,7 @@ function slimPodSpec(spec: any) {
             protocol: p?.protocol,
           }))
         : undefined,
+      env: keptEnv(c?.env),
     })),
     initContainers: list(spec.initContainers).map((c: any) => ({
       name: c?.name,

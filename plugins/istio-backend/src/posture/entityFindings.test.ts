@@ -1,5 +1,7 @@
 import {
   MeshBackend,
+  entityFindingKeys,
+  ingressGatewayPod,
   smallMesh,
   startMeshBackend,
 } from '../reliability/__testUtils__/meshBackend';
@@ -10,17 +12,7 @@ const CHECKOUT = '/api/istio/v1/entities/component/default/checkout';
 const LEDGER = '/api/istio/v1/entities/component/default/ledger';
 const ENTITY_LABELS = { 'backstage.io/kubernetes-id': 'checkout' };
 
-const gatewayPod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name: 'ingress-0',
-    namespace: 'istio-system',
-    labels: { istio: 'ingressgateway' },
-  },
-  spec: { containers: [{ name: 'istio-proxy' }] },
-  status: { phase: 'Running' },
-};
+const gatewayPod = ingressGatewayPod;
 
 /** Routes on a JWT claim through gateway shop/edge to checkout. */
 const claimRoutes = [
@@ -79,11 +71,7 @@ const sidecar = (name: string) => ({
   },
 });
 
-const findingsOf = (body: any) =>
-  body.clusters
-    .flatMap((c: any) => c.findings)
-    .map((f: any) => `${f.code} ${f.resource}`)
-    .sort();
+const findingsOf = entityFindingKeys;
 
 describe('findings of any analyzer reach the entity they concern', () => {
   let mesh: MeshBackend | undefined;

@@ -178,6 +178,27 @@ function permissionsDecidedBy(
   });
 }
 
+/** A running ingress gateway pod (`istio: ingressgateway`) in istio-system. */
+export const ingressGatewayPod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name: 'ingress-0',
+    namespace: 'istio-system',
+    labels: { istio: 'ingressgateway' },
+  },
+  spec: { containers: [{ name: 'istio-proxy' }] },
+  status: { phase: 'Running' },
+};
+
+/** `code resource` of every finding of an entity posture body, sorted. */
+export function entityFindingKeys(body: any): string[] {
+  return body.clusters
+    .flatMap((c: any) => c.findings)
+    .map((f: any) => `${f.code} ${f.resource}`)
+    .sort();
+}
+
 /** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,

@@ -19,20 +19,14 @@ function nameList(names: string[]): string {
  * `authn.BlockedCIDRsAnalyzer`: RequestAuthentications exist but an istiod
  * Deployment (label `app: istiod`) has no non-empty
  * `BLOCKED_CIDRS_IN_JWKS_URIS`, so istiod fetches any `jwksUri` it is
- * given, internal addresses included. Says nothing unless both kinds were
- * read, since it reports an absence.
+ * given, internal addresses included.
  * @public
  */
 export const blockedCidrsAnalyzer: Analyzer = {
   name: 'authn.BlockedCIDRsAnalyzer',
   definitions: defs,
+  inputs: ['RequestAuthentication', 'Deployment'],
   analyze({ snapshot }) {
-    if (
-      !snapshot.observes('RequestAuthentication') ||
-      !snapshot.observes('Deployment')
-    ) {
-      return [];
-    }
     const policies = snapshot
       .all('RequestAuthentication')
       .map(r => `${r.namespace}/${r.name}`);

@@ -100,6 +100,7 @@ function message(
 export const envoyPatchAnalyzer: Analyzer = {
   name: 'envoyfilter.EnvoyPatchAnalyzer',
   definitions: defs,
+  inputs: ['EnvoyFilter'],
   analyze({ snapshot }) {
     const findings: Finding[] = [];
     const versionedNames: string[] = [];

@@ -60,6 +60,7 @@ const certificateDefs = definitionsFor('gateway.CertificateAnalyzer', [
 export const certificateAnalyzer: Analyzer = {
   name: 'gateway.CertificateAnalyzer',
   definitions: certificateDefs,
+  inputs: ['Gateway'],
   analyze({ snapshot }) {
     const gateways = snapshot.all('Gateway');
     const selectors = new Map(
@@ -127,16 +128,15 @@ function secretRef(credentialName: string, gatewayNamespace: string) {
 /**
  * `gateway.SecretAnalyzer`: each `credentialName` of a Gateway must name a
  * Secret in the namespace of the gateway pods (not of the Gateway object)
- * that holds a usable, currently valid certificate. Says nothing when the
- * input carries no Secrets (a cluster source never reads them), because a
- * missing Secret then means nothing.
+ * that holds a usable, currently valid certificate.
  * @public
  */
 export const secretAnalyzer: Analyzer = {
   name: 'gateway.SecretAnalyzer',
   definitions: secretDefs,
+  // A cluster source never reads Secrets, so the backend skips this one.
+  inputs: ['Gateway', 'Pod', 'Secret'],
   analyze({ snapshot }) {
-    if (!snapshot.observes('Secret') || !snapshot.observes('Pod')) return [];
     const workloads = new WorkloadIndex(snapshot);
     const now = new Date();
     const findings: Finding[] = [];

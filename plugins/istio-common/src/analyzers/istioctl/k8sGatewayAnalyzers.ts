@@ -29,6 +29,7 @@ const selectorDefs = definitionsFor('k8sgateway.SelectorAnalyzer', ['IST0166']);
 export const k8sGatewaySelectorAnalyzer: Analyzer = {
   name: 'k8sgateway.SelectorAnalyzer',
   definitions: selectorDefs,
+  inputs: [...POLICY_KINDS, 'Pod'],
   analyze({ snapshot }) {
     const workloads = new WorkloadIndex(snapshot);
     const findings: Finding[] = [];
@@ -129,6 +130,7 @@ const crdDefs = definitionsFor('k8sgateway.CRDVersionAnalyzer', ['IST0176']);
 export const crdVersionAnalyzer: Analyzer = {
   name: 'k8sgateway.CRDVersionAnalyzer',
   definitions: crdDefs,
+  inputs: ['CustomResourceDefinition'],
   analyze({ snapshot }) {
     const findings: Finding[] = [];
     for (const crd of snapshot.all('CustomResourceDefinition')) {

@@ -31,6 +31,7 @@ const providerDefs = definitionsFor('telemetry.ProviderAnalyzer', ['IST0157']);
 export const telemetryProviderAnalyzer: Analyzer = {
   name: 'telemetry.ProviderAnalyzer',
   definitions: providerDefs,
+  inputs: ['Telemetry'],
   analyze({ snapshot }) {
     if ((snapshot.meshConfig.defaultAccessLogging ?? []).length > 0) return [];
     const findings: Finding[] = [];
@@ -71,15 +72,14 @@ const selectorDefs = definitionsFor('telemetry.SelectorAnalyzer', [
 /**
  * `telemetry.SelectorAnalyzer`: a Telemetry whose workload selector matches
  * no pod in its namespace, and Telemetries whose selectors pick the same
- * pod. Says nothing when the input has no pods at all as a kind (a source
- * that did not read them), since a missing pod then means nothing.
+ * pod.
  * @public
  */
 export const telemetrySelectorAnalyzer: Analyzer = {
   name: 'telemetry.SelectorAnalyzer',
   definitions: selectorDefs,
+  inputs: ['Telemetry', 'Pod'],
   analyze({ snapshot }) {
-    if (!snapshot.observes('Pod')) return [];
     const workloads = new WorkloadIndex(snapshot);
     const findings: Finding[] = [];
     const selectedBy = new Map<WorkloadInstance, MeshResource[]>();
@@ -153,6 +153,7 @@ const defaultSelectorDefs = definitionsFor(
 export const telemetryDefaultSelectorAnalyzer: Analyzer = {
   name: 'telemetry.DefaultSelectorAnalyzer',
   definitions: defaultSelectorDefs,
+  inputs: ['Telemetry'],
   analyze({ snapshot }) {
     const namespaceWide = new Map<string, MeshResource[]>();
     for (const telemetry of snapshot.all('Telemetry')) {
@@ -201,6 +202,7 @@ const lightstepDefs = definitionsFor('telemetry.LightstepAnalyzer', [
 export const telemetryLightstepAnalyzer: Analyzer = {
   name: 'telemetry.LightstepAnalyzer',
   definitions: lightstepDefs,
+  inputs: ['Telemetry'],
   analyze({ snapshot }) {
     const lightstep = new Set(
       (snapshot.meshConfig.extensionProviders ?? [])
