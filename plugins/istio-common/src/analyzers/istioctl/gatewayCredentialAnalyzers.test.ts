@@ -191,11 +191,19 @@ describe('gateway.SecretAnalyzer', () => {
     }
   });
 
-  it('reports a Gateway whose selector matches no pod', () => {
+  it('reports a TLS Gateway whose selector matches no pod, leaving plain ones to the port analyzer', () => {
     expect(
       run([
         ingressPod,
-        gateway('lost', 'istio-system', { istio: 'egress' }, undefined),
+        gateway(
+          'lost',
+          'istio-system',
+          { istio: 'egress' },
+          {
+            credentialName: 'egress-cert',
+          },
+        ),
+        gateway('plain', 'istio-system', { istio: 'egress' }, undefined),
       ]),
     ).toEqual([['IST0101', 'Gateway istio-system/lost']]);
   });
@@ -204,7 +212,14 @@ describe('gateway.SecretAnalyzer', () => {
     const objects = [
       ingressPod,
       gateway('shop', 'shop', ingress, { credentialName: 'shop-cert' }),
-      gateway('lost', 'istio-system', { istio: 'egress' }, undefined),
+      gateway(
+        'lost',
+        'istio-system',
+        { istio: 'egress' },
+        {
+          credentialName: 'egress-cert',
+        },
+      ),
     ];
     expect(
       run(objects, { observedKinds: ['Pod', 'Gateway', 'Namespace'] }),

@@ -3,7 +3,7 @@ import { Finding } from '../../model/findings';
 import { MeshResource } from '../../model/resources';
 import { gatewayCredentialProblem } from './gatewayCredential';
 import { definitionsFor, kubectlNamespace, report } from './messages';
-import { WorkloadIndex } from './workloadInstances';
+import { WorkloadIndex, WorkloadInstance } from './workloadInstances';
 import { labelMap, list, selectorString } from './specFields';
 
 /** The TLS settings of a Gateway server, when it has any. */
@@ -19,22 +19,16 @@ function text(value: unknown): string {
 }
 
 /**
- * Whether two servers present the same certificate: the same credentialName,
- * or (both without one) the same server certificate and private key files.
+ * What identifies the certificate a server presents, as upstream compares
+ * them: its credentialName, or (without one) the server certificate and
+ * private key files, both set. Undefined when neither is given.
  */
-function sameCertificate(a: Record<string, any>, b: Record<string, any>) {
-  const credA = text(a.credentialName);
-  const credB = text(b.credentialName);
-  if (credA && credB) return credA === credB;
-  if (credA || credB) return false;
-  const certA = text(a.serverCertificate);
-  const keyA = text(a.privateKey);
-  return (
-    certA !== '' &&
-    certA === text(b.serverCertificate) &&
-    keyA !== '' &&
-    keyA === text(b.privateKey)
-  );
+function certificateOf(tls: Record<string, any>): string | undefined {
+  const credential = text(tls.credentialName);
+  if (credential) return `credential ${credential}`;
+  const cert = text(tls.serverCertificate);
+  const key = text(tls.privateKey);
+  return cert && key ? `certificate ${cert} (key ${key})` : undefined;
 }
 
 /** True when every label of `inner` is in `outer` with the same value. */
@@ -63,46 +57,49 @@ export const certificateAnalyzer: Analyzer = {
   inputs: ['Gateway'],
   analyze({ snapshot }) {
     const gateways = snapshot.all('Gateway');
-    const selectors = new Map(
-      gateways.map(g => [g, labelMap(g.spec.selector)] as const),
-    );
-    const tlsOf = new Map(
-      gateways.map(
-        g =>
-          [
-            g,
-            list(g.spec.servers)
-              .map(serverTls)
-              .filter((t): t is Record<string, any> => t !== undefined),
-          ] as const,
-      ),
-    );
+    // Only Gateways sharing a certificate can conflict: group by it first.
+    const byCertificate = new Map<string, Set<MeshResource>>();
+    const certificatesOf = new Map<MeshResource, string[]>();
+    for (const gateway of gateways) {
+      const certificates = [
+        ...new Set(
+          list(gateway.spec.servers)
+            .map(serverTls)
+            .map(tls => tls && certificateOf(tls))
+            .filter((c): c is string => c !== undefined),
+        ),
+      ];
+      certificatesOf.set(gateway, certificates);
+      for (const certificate of certificates) {
+        const group = byCertificate.get(certificate) ?? new Set();
+        group.add(gateway);
+        byCertificate.set(certificate, group);
+      }
+    }
     const findings: Finding[] = [];
     for (const gateway of gateways) {
-      const selector = selectors.get(gateway)!;
-      const own = tlsOf.get(gateway)!;
-      if (own.length === 0) continue;
-      for (const other of gateways) {
-        if (other === gateway) continue;
-        if (!selectorWithin(selector, selectors.get(other)!)) continue;
-        const shared = own.find(a =>
-          tlsOf.get(other)!.some(b => sameCertificate(a, b)),
-        );
-        if (!shared) continue;
-        const what = text(shared.credentialName)
-          ? `credential ${shared.credentialName}`
-          : `certificate ${shared.serverCertificate}`;
-        findings.push(
-          report(
-            certificateDefs,
-            'IST0138',
-            gateway,
-            `Gateway ${gateway.namespace}/${gateway.name} and Gateway ${other.namespace}/${other.name} serve the same ${what} on the same gateway pods; clients that reuse an HTTP/2 connection for both hosts get 404s from the wrong server.`,
-            `Give each Gateway its own certificate, or merge the servers into one Gateway:\nkubectl edit gateway ${
-              gateway.name
-            }${kubectlNamespace(gateway)}`,
-          ),
-        );
+      const selector = labelMap(gateway.spec.selector);
+      // One message per other Gateway, naming the first shared certificate.
+      const reported = new Set<MeshResource>();
+      for (const certificate of certificatesOf.get(gateway)!) {
+        for (const other of byCertificate.get(certificate)!) {
+          if (other === gateway || reported.has(other)) continue;
+          if (!selectorWithin(selector, labelMap(other.spec.selector))) {
+            continue;
+          }
+          reported.add(other);
+          findings.push(
+            report(
+              certificateDefs,
+              'IST0138',
+              gateway,
+              `Gateway ${gateway.namespace}/${gateway.name} and Gateway ${other.namespace}/${other.name} serve the same ${certificate} on the same gateway pods; clients that reuse an HTTP/2 connection for both hosts get 404s from the wrong server.`,
+              `Give each Gateway its own certificate, or merge the servers into one Gateway:\nkubectl edit gateway ${
+                gateway.name
+              }${kubectlNamespace(gateway)}`,
+            ),
+          );
+        }
       }
     }
     return findings;
@@ -128,7 +125,11 @@ function secretRef(credentialName: string, gatewayNamespace: string) {
 /**
  * `gateway.SecretAnalyzer`: each `credentialName` of a Gateway must name a
  * Secret in the namespace of the gateway pods (not of the Gateway object)
- * that holds a usable, currently valid certificate.
+ * that holds a usable, currently valid certificate. Pods and pod templates
+ * count, so manifests checked before deployment are judged too. Unlike
+ * upstream, a Gateway without any credentialName is left out: its selector
+ * matching no pod is `gateway.IngressGatewayPortAnalyzer`'s finding, and
+ * istioctl prints the two identical messages once.
  * @public
  */
 export const secretAnalyzer: Analyzer = {
@@ -138,24 +139,29 @@ export const secretAnalyzer: Analyzer = {
   inputs: ['Gateway', 'Pod', 'Secret'],
   analyze({ snapshot }) {
     const workloads = new WorkloadIndex(snapshot);
+    const firstPod = new Map<string, WorkloadInstance | undefined>();
     const now = new Date();
     const findings: Finding[] = [];
     for (const gateway of snapshot.all('Gateway')) {
+      const credentialNames = list(gateway.spec.servers)
+        .map(server => text(serverTls(server)?.credentialName))
+        .filter(name => name !== '');
+      if (credentialNames.length === 0) continue;
       const selector = labelMap(gateway.spec.selector);
+      const selectorKey = selectorString(selector);
       // Istio reads the credentials where the gateway pods run; with pods in
       // several namespaces the first one found decides, as upstream.
-      const pod = workloads.selectedBy(selector)[0];
+      if (!firstPod.has(selectorKey)) {
+        firstPod.set(selectorKey, workloads.selectedBy(selector)[0]);
+      }
+      const pod = firstPod.get(selectorKey);
       if (!pod) {
         findings.push(
           report(
             secretDefs,
             'IST0101',
             gateway,
-            `Gateway ${gateway.namespace}/${
-              gateway.name
-            } selects gateway pods with "${selectorString(
-              selector,
-            )}", but no pod has these labels, so there is no namespace to read its credentials from.`,
+            `Gateway ${gateway.namespace}/${gateway.name} selects gateway pods with "${selectorKey}", but no pod has these labels, so there is no namespace to read its credentials from.`,
             [
               'Use the labels of your gateway pods, for example:',
               'spec:',
@@ -169,9 +175,7 @@ export const secretAnalyzer: Analyzer = {
       }
       const missing = new Set<string>();
       const invalid = new Map<MeshResource, string>();
-      for (const server of list(gateway.spec.servers)) {
-        const credentialName = text(serverTls(server)?.credentialName);
-        if (!credentialName) continue;
+      for (const credentialName of credentialNames) {
         const ref = secretRef(credentialName, pod.namespace);
         const secret = snapshot.get('Secret', ref.namespace, ref.name);
         if (!secret) {

@@ -3,7 +3,7 @@ import { Finding } from '../../model/findings';
 import { ResourceKind } from '../../model/resources';
 import { selectorMatches } from '../../model/snapshot';
 import { definitionsFor, kubectlNamespace, report } from './messages';
-import { WorkloadIndex } from './workloadInstances';
+import { WorkloadIndex, WorkloadInstance } from './workloadInstances';
 import { labelMap } from './specFields';
 
 /** The label Istio puts on the pods it deploys for a Gateway API Gateway. */
@@ -31,7 +31,14 @@ export const k8sGatewaySelectorAnalyzer: Analyzer = {
   definitions: selectorDefs,
   inputs: [...POLICY_KINDS, 'Pod'],
   analyze({ snapshot }) {
-    const workloads = new WorkloadIndex(snapshot);
+    // Gateway API gateway pods (and templates) per namespace, found once.
+    const gatewayPods = new Map<string, WorkloadInstance[]>();
+    for (const instance of new WorkloadIndex(snapshot).all) {
+      if (instance.labels[GATEWAY_NAME_LABEL] === undefined) continue;
+      const group = gatewayPods.get(instance.namespace) ?? [];
+      group.push(instance);
+      gatewayPods.set(instance.namespace, group);
+    }
     const findings: Finding[] = [];
     for (const kind of POLICY_KINDS) {
       for (const policy of snapshot.all(kind)) {
@@ -41,10 +48,10 @@ export const k8sGatewaySelectorAnalyzer: Analyzer = {
         const selector = labelMap(spec.selector.matchLabels);
         // One message per Gateway, however many replicas it runs.
         const gateways = new Set<string>();
-        for (const instance of workloads.inNamespace(policy.namespace)) {
-          const gateway = instance.labels[GATEWAY_NAME_LABEL];
-          if (gateway === undefined) continue;
-          if (selectorMatches(selector, instance.labels)) gateways.add(gateway);
+        for (const instance of gatewayPods.get(policy.namespace) ?? []) {
+          if (selectorMatches(selector, instance.labels)) {
+            gateways.add(instance.labels[GATEWAY_NAME_LABEL]);
+          }
         }
         for (const gateway of gateways) {
           findings.push(
