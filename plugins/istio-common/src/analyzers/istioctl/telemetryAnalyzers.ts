@@ -72,7 +72,8 @@ const selectorDefs = definitionsFor('telemetry.SelectorAnalyzer', [
 /**
  * `telemetry.SelectorAnalyzer`: a Telemetry whose workload selector matches
  * no pod in its namespace, and Telemetries whose selectors pick the same
- * pod.
+ * pod. Pods and pod templates count; a conflict is reported once per
+ * Telemetry, where upstream repeats it for every pod.
  * @public
  */
 export const telemetrySelectorAnalyzer: Analyzer = {
