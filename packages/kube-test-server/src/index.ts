@@ -19,4 +19,6 @@ export { parseManifests, readManifests } from './load';
 export { ALL_RESOURCE_TYPES } from './catalog';
 export { testCertificate } from './certificate';
 export type { TestCertificate } from './certificate';
+export { rootCertificatePem } from './rootCertificate';
+export type { RootCertificateOptions } from './rootCertificate';
 export type { ApiResourceType } from './catalog';

@@ -15,6 +15,7 @@ import {
 } from './meshConfig';
 import { DEFAULT_CLUSTER_DOMAIN } from './clusterDomain';
 import { MeshNetworks, parseMeshNetworks } from './meshNetworks';
+import { RootCertificateBundle } from './rootCertificate';
 
 /**
  * An indexed, read-only view of one cluster's (or one repository's) objects.
@@ -44,7 +45,22 @@ export interface MeshSnapshot {
    * whose inputs it has not got.
    */
   observes(kind: ResourceKind): boolean;
+  /**
+   * The time (ISO 8601) time-dependent rules judge against, such as a
+   * certificate's expiry; unset, those rules say nothing.
+   */
+  readonly now?: string;
+  /**
+   * The root certificates of the `istio-ca-root-cert` ConfigMaps, parsed by
+   * the adapter; unset when it did not parse them, so their expiry is unknown.
+   */
+  readonly rootCertificates?: ReadonlyArray<RootCertificateBundle>;
+  /** Restarts from which an istio-proxy container counts as restarting. */
+  readonly proxyRestartThreshold?: number;
 }
+
+/** Default of {@link SnapshotOptions.proxyRestartThreshold}. @public */
+export const DEFAULT_PROXY_RESTART_THRESHOLD = 3;
 
 /** Options for {@link buildSnapshot}. @public */
 export interface SnapshotOptions {
@@ -71,6 +87,18 @@ export interface SnapshotOptions {
    * right for static input: the files are the whole truth.
    */
   observedKinds?: Iterable<string>;
+  /** The time time-dependent rules judge against; see {@link MeshSnapshot.now}. */
+  now?: Date | string;
+  /**
+   * Root certificates the adapter parsed (`readRootCertificates` with
+   * Node's `X509Certificate`); see {@link MeshSnapshot.rootCertificates}.
+   */
+  rootCertificates?: ReadonlyArray<RootCertificateBundle>;
+  /**
+   * Restarts from which an istio-proxy container that restarted recently
+   * counts as restarting (default {@link DEFAULT_PROXY_RESTART_THRESHOLD}).
+   */
+  proxyRestartThreshold?: number;
 }
 
 /** Why an object was not taken into the snapshot. @public */
@@ -156,6 +184,13 @@ export function toMeshResource(
     webhooks: Array.isArray(object.webhooks) ? object.webhooks : undefined,
     origin,
   };
+}
+
+/** An ISO time, or undefined for a missing or invalid one (never throws). */
+function isoTime(value: Date | string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = new Date(value).getTime();
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
 /**
@@ -264,6 +299,10 @@ export function buildSnapshot(
       byName.get(key(kind, CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace, name)),
     namespaceNames: () => [...namespaces].sort(),
     observes: kind => !observed || observed.has(kind),
+    now: isoTime(options.now),
+    rootCertificates: options.rootCertificates,
+    proxyRestartThreshold:
+      options.proxyRestartThreshold ?? DEFAULT_PROXY_RESTART_THRESHOLD,
   };
   return { snapshot, problems };
 }

@@ -141,4 +141,18 @@ export const TYPICAL_FIXES: Record<string, string> = {
     'Set `retries.perTryTimeout` shorter than the route `timeout` (for example 2s with a 6s timeout and 3 attempts).',
   MESH104:
     'Set `mirrorPercentage.value` between 0 and 100 and give a `mirror` destination, or remove the percentage.',
+  MESH201:
+    'Read why the proxy is not ready: `kubectl describe pod` (events, probe failures) and `kubectl logs <pod> -c istio-proxy`; `istioctl proxy-status` shows whether it reached istiod. Common causes: istiod unreachable, a missing or unreadable root certificate, an image that cannot be pulled.',
+  MESH202:
+    'Read the previous run with `kubectl logs <pod> -c istio-proxy --previous`. For `OOMKilled`, raise the proxy memory with the `sidecar.istio.io/proxyMemoryLimit` (and `sidecar.istio.io/proxyMemory`) annotations on the pod template, then restart the workload.',
+  MESH203:
+    'Restart the workload (`kubectl rollout restart deployment/<name>`) so its pods are injected by the revision the namespace now selects; once no pod runs the old revision, the old control plane can be removed.',
+  MESH204:
+    'Restart the workload (`kubectl rollout restart deployment/<name>`) after an in-place upgrade so its pods get the proxy image of the running istiod.',
+  MESH301:
+    "Rotate the root before it expires: add the new root next to the old one in istiod's CA bundle (the `cacerts` Secret for a plugged-in CA), restart istiod so it republishes `istio-ca-root-cert`, restart the workloads, then drop the old root.",
+  MESH302:
+    'Restore a valid root: issue a new root (and intermediate), install it as the CA of istiod, restart istiod and then every workload so all proxies get certificates of the new chain. Connections fail until then.',
+  MESH303:
+    'Delete the broken `istio-ca-root-cert` ConfigMap so istiod rewrites it, and check that istiod is running; `root-cert.pem` must hold the PEM of the mesh root.',
 };

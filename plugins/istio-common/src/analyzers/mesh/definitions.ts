@@ -4,6 +4,12 @@ import { FindingDefinition } from '../../model/findings';
 export const MTLS_CONFLICT_ANALYZER = 'mtls.ConflictAnalyzer';
 /** Name of the analyzer for traffic management patterns. @public */
 export const TRAFFIC_PATTERN_ANALYZER = 'traffic.PatternAnalyzer';
+/** Name of the analyzer for istio-proxy containers that are not ready or restart. @public */
+export const PROXY_HEALTH_ANALYZER = 'proxy.HealthAnalyzer';
+/** Name of the analyzer for proxies left on another revision or version. @public */
+export const PROXY_REVISION_ANALYZER = 'proxy.RevisionAnalyzer';
+/** Name of the analyzer for the mesh root certificate. @public */
+export const ROOT_CERTIFICATE_ANALYZER = 'certificate.RootCertificateAnalyzer';
 
 function define(
   code: string,
@@ -116,6 +122,72 @@ export const TRAFFIC_PATTERN_DEFINITIONS = {
 } as const;
 
 /**
+ * The MESH findings about the proxies of running pods, read from the
+ * Kubernetes API alone (pod status, the injector's annotation, istiod's
+ * image).
+ * @public
+ */
+export const PROXY_DEFINITIONS = {
+  MESH201: define(
+    'MESH201',
+    'ProxyNotReady',
+    PROXY_HEALTH_ANALYZER,
+    'Error',
+    "A running pod's istio-proxy container is not ready (failing its readiness probe, crash-looping, or unable to start). The pod is taken out of its Services' endpoints and its traffic, which the proxy intercepts, fails: it neither serves nor makes mTLS connections.",
+  ),
+  MESH202: define(
+    'MESH202',
+    'ProxyRestarting',
+    PROXY_HEALTH_ANALYZER,
+    'Warning',
+    'An istio-proxy container keeps restarting: it restarted at least the threshold number of times (3 by default) and is crash-looping or last restarted within the hour. Each restart drops the connections the proxy carries; the last termination reason (OOMKilled, Error) says why.',
+  ),
+  MESH203: define(
+    'MESH203',
+    'ProxyOnOtherRevision',
+    PROXY_REVISION_ANALYZER,
+    'Warning',
+    "Pods run a proxy injected by another control-plane revision than the one their namespace (or pod template) now selects, as after a canary upgrade that relabelled the namespace: the injector's sidecar.istio.io/status annotation names the old revision. They keep the old proxy, and stay tied to the old istiod, until they are restarted.",
+  ),
+  MESH204: define(
+    'MESH204',
+    'ProxyVersionDiffersFromControlPlane',
+    PROXY_REVISION_ANALYZER,
+    'Warning',
+    'Pods run an istio-proxy image whose version (tag) differs from the image of istiod of their revision, as after an in-place upgrade: they keep the old proxy until they are restarted. Pods with a sidecar.istio.io/proxyImage annotation are not compared, as their image is chosen on purpose.',
+  ),
+} as const;
+
+/**
+ * The MESH findings about the mesh root certificate, read from the public
+ * istio-ca-root-cert ConfigMap (never from a Secret).
+ * @public
+ */
+export const ROOT_CERTIFICATE_DEFINITIONS = {
+  MESH301: define(
+    'MESH301',
+    'RootCertificateExpiresSoon',
+    ROOT_CERTIFICATE_ANALYZER,
+    'Warning',
+    'The mesh root certificate (of the istio-ca-root-cert bundle, the one that expires last) expires in less than 30 days. Once it has expired, proxies no longer trust the workload certificates it signed and every mTLS connection fails.',
+  ),
+  MESH302: define(
+    'MESH302',
+    'RootCertificateExpired',
+    ROOT_CERTIFICATE_ANALYZER,
+    'Error',
+    'Every root certificate of the istio-ca-root-cert bundle has expired: proxies reject the peer certificates that chain to it, so mTLS handshakes fail across the mesh.',
+  ),
+  MESH303: define(
+    'MESH303',
+    'RootCertificateUnreadable',
+    ROOT_CERTIFICATE_ANALYZER,
+    'Warning',
+    "The root-cert.pem key of an istio-ca-root-cert ConfigMap is missing, empty or holds a certificate that does not parse, so the expiry of the mesh root is unknown. Each proxy's istio-agent verifies istiod with this bundle, so a broken copy can also keep new proxies from connecting.",
+  ),
+} as const;
+
+/**
  * A list for a message: the first few items and how many more.
  * @internal
  */
@@ -124,4 +196,24 @@ export function listOf(items: string[], max = 5): string {
   return unique.length <= max
     ? unique.join(', ')
     : `${unique.slice(0, max).join(', ')} and ${unique.length - max} more`;
+}
+
+/**
+ * Health findings that break mTLS where they apply: a proxy that is not
+ * ready, an expired mesh root. Readiness for STRICT counts them as blockers.
+ * @public
+ */
+export const MTLS_BREAKING_HEALTH_CODES: ReadonlySet<string> = new Set([
+  PROXY_DEFINITIONS.MESH201.code,
+  ROOT_CERTIFICATE_DEFINITIONS.MESH302.code,
+]);
+
+/**
+ * Whether a finding concerns the whole mesh rather than the namespace of the
+ * object it names: the root certificate is one for every namespace, whichever
+ * copy of its ConfigMap the finding points at.
+ * @public
+ */
+export function isMeshWideFinding(finding: { analyzer: string }): boolean {
+  return finding.analyzer === ROOT_CERTIFICATE_ANALYZER;
 }
