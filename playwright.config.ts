@@ -30,6 +30,18 @@ export default defineConfig({
   // The demo (README start command) is started once for all tests, or reused.
   webServer: [
     {
+      // The demo's Prometheus, as scripts/start.sh starts it, first: the
+      // backend and its history backfill then read telemetry from the start.
+      command: 'node packages/bench/bin/demo-prometheus.js',
+      url: 'http://127.0.0.1:9095/-/ready',
+      reuseExistingServer: true,
+      timeout: 300_000,
+      // Lets it stop Prometheus and remove its generated data.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
       command: 'yarn start',
       url: 'http://localhost:3000',
       reuseExistingServer: true,

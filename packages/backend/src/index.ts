@@ -70,6 +70,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // MeshPortal: Istio mesh posture and adoption, and the mesh scaffolder actions
 backend.add(import('@meshportal/plugin-istio-backend'));
 backend.add(import('@meshportal/plugin-scaffolder-backend-module-istio'));
+// Demo only: thirty days of adoption history for the trend chart (docs/rollout-runbook.md).
+backend.add(import('./demoHistory'));
 
 // Tech Insights: mesh scorecards from the istio backend's data
 backend.add(import('@backstage-community/plugin-tech-insights-backend'));

@@ -19,3 +19,8 @@ export { MeshPostureService } from './posture/MeshPostureService';
 export { ClusterIndex } from './posture/ClusterIndex';
 export { AdoptionService } from './adoption/AdoptionService';
 export { TelemetryService } from './telemetry/TelemetryService';
+// The history table and the rows of one period, for the demo backend's
+// backfill of thirty days (packages/backend/src/demoHistory).
+export { HistoryStore, periodStart } from './history/HistoryStore';
+export type { HistoryRow, HistoryScope } from './history/HistoryStore';
+export { historyRows } from './history/AdoptionHistory';
