@@ -33,7 +33,7 @@ export interface RolloutWave {
 export const HARBOR_BANK_WAVES: RolloutWave[] = [
   { namespace: 'payments', enrolledDaysAgo: 26, strictDaysAgo: 19 },
   { namespace: 'ledger', enrolledDaysAgo: 17 },
-  { namespace: 'channels', enrolledDaysAgo: 8 },
+  { namespace: 'channels', enrolledDaysAgo: 5 },
 ];
 
 function counts(c: Omit<AdoptionCounts, 'percent'>): AdoptionCounts {
