@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import {
   analyzeMesh,
   MeshConfig,
@@ -7,6 +8,7 @@ import {
   MeshReport,
   parseMeshConfig,
   parseMeshNetworks,
+  readRootCertificates,
   ResourceOrigin,
   SEVERITY_RANK,
 } from '@meshportal/plugin-istio-common';
@@ -140,6 +142,12 @@ export async function analyzeCommand(
       meshNetworksOrigin: meshNetworks?.origin,
       clusterDomain: args.clusterDomain,
       originOf: (_object, index) => origins[index],
+      // The engine does not parse certificates: istio-ca-root-cert is read here.
+      now: new Date(),
+      rootCertificates: readRootCertificates(
+        objects,
+        pem => new X509Certificate(pem),
+      ),
     });
   } catch (e) {
     // The engine promises not to throw; if it does, say so without a stack trace.

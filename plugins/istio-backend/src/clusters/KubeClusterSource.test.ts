@@ -148,11 +148,13 @@ describe('KubeClusterSource', () => {
           name: 'app',
           ports: [{ name: 'http', containerPort: 8080, protocol: undefined }],
         },
-        { name: 'istio-proxy', ports: undefined },
+        // The proxy's image is kept, to compare with istiod's; the app's is not.
+        { name: 'istio-proxy', image: 'istio/proxyv2', ports: undefined },
       ],
       initContainers: [{ name: 'istio-init', restartPolicy: undefined }],
     });
     expect(JSON.stringify(s.objects())).not.toContain('hunter2');
+    expect(JSON.stringify(s.objects())).not.toContain('shop/app:1');
 
     // 5 pods in pages of 2: three list requests for pods.
     expect(server.count({ resource: 'pods', verb: 'list' })).toBe(3);

@@ -62,6 +62,51 @@ function keptEnv(env: unknown) {
   return kept.length ? kept : undefined;
 }
 
+/**
+ * Containers whose image the engine compares: the proxy's against istiod's
+ * `discovery` container. Other images are dropped.
+ */
+const KEPT_IMAGES = new Set(['istio-proxy', 'discovery']);
+
+const keptImage = (c: any) =>
+  KEPT_IMAGES.has(c?.name) && typeof c?.image === 'string'
+    ? c.image
+    : undefined;
+
+/** What the proxy health analyzer reads of a container status. */
+function slimProxyStatus(s: any) {
+  const waiting = s?.state?.waiting?.reason;
+  const terminated = s?.state?.terminated?.reason;
+  const last = s?.lastState?.terminated;
+  return {
+    name: s.name,
+    ready: s.ready,
+    restartCount: s.restartCount,
+    state: {
+      ...(waiting ? { waiting: { reason: waiting } } : {}),
+      ...(terminated ? { terminated: { reason: terminated } } : {}),
+    },
+    ...(last
+      ? {
+          lastState: {
+            terminated: {
+              reason: last.reason,
+              exitCode: last.exitCode,
+              finishedAt: last.finishedAt,
+            },
+          },
+        }
+      : {}),
+  };
+}
+
+/** Only the istio-proxy's statuses: the app containers' are not read. */
+function proxyStatuses(list: any) {
+  if (!Array.isArray(list)) return undefined;
+  const kept = list.filter(s => s?.name === 'istio-proxy').map(slimProxyStatus);
+  return kept.length ? kept : undefined;
+}
+
 function slimPodSpec(spec: any) {
   if (!spec || typeof spec !== 'object') return {};
   const list = (v: any) => (Array.isArray(v) ? v : []);
@@ -69,6 +114,7 @@ function slimPodSpec(spec: any) {
     hostNetwork: spec.hostNetwork === true ? true : undefined,
     containers: list(spec.containers).map((c: any) => ({
       name: c?.name,
+      image: keptImage(c),
       ports: Array.isArray(c?.ports)
         ? c.ports.map((p: any) => ({
             name: p?.name,
@@ -80,6 +126,7 @@ function slimPodSpec(spec: any) {
     })),
     initContainers: list(spec.initContainers).map((c: any) => ({
       name: c?.name,
+      image: keptImage(c),
       restartPolicy: c?.restartPolicy,
     })),
   };
@@ -146,7 +193,11 @@ export const WATCHED_KINDS: WatchedKind[] = [
     project: o => ({
       ...base(o, 'Pod', 'v1'),
       spec: slimPodSpec(o?.spec),
-      status: { phase: o?.status?.phase },
+      status: {
+        phase: o?.status?.phase,
+        containerStatuses: proxyStatuses(o?.status?.containerStatuses),
+        initContainerStatuses: proxyStatuses(o?.status?.initContainerStatuses),
+      },
     }),
   },
   {

@@ -2,6 +2,7 @@ import {
   ClientTlsEntry,
   Finding,
   MeshReport,
+  isMeshWideFinding,
   MeshResource,
   MeshSnapshot,
   WorkloadPosture,
@@ -36,6 +37,8 @@ export class ClusterIndex {
   private readonly findingsByRef = new Map<string, Finding[]>();
   private readonly findingsByNamespace = new Map<string, Finding[]>();
   private readonly namespaceFindings = new Map<string, Finding[]>();
+  /** About the whole mesh (the root certificate): they concern every namespace. */
+  private readonly meshWideFindings: Finding[] = [];
   private readonly findingOrder = new Map<Finding, number>();
   readonly traffic: ServiceTrafficIndex;
 
@@ -57,7 +60,9 @@ export class ClusterIndex {
     this.traffic = new ServiceTrafficIndex(snapshot);
     for (const f of report.findings) {
       this.findingOrder.set(f, this.findingOrder.size);
-      if (f.ref.kind === 'Namespace') {
+      if (isMeshWideFinding(f)) {
+        this.meshWideFindings.push(f);
+      } else if (f.ref.kind === 'Namespace') {
         append(this.namespaceFindings, f.ref.name, f);
         append(this.findingsByNamespace, f.ref.name, f);
       } else {
@@ -100,9 +105,14 @@ export class ClusterIndex {
     return this.clientTls.covering(fqdn);
   }
 
-  /** Findings about these objects and these namespaces, each once, in the report's order. */
+  /**
+   * Findings about these objects and these namespaces, and those about the
+   * whole mesh when there is any namespace, each once, in the report's order.
+   */
   findingsAbout(refs: Iterable<string>, namespaces: string[]): Finding[] {
-    const found = new Set<Finding>();
+    const found = new Set<Finding>(
+      namespaces.length ? this.meshWideFindings : [],
+    );
     for (const ns of namespaces) {
       for (const f of this.namespaceFindings.get(ns) ?? []) found.add(f);
     }
@@ -114,8 +124,15 @@ export class ClusterIndex {
     );
   }
 
-  /** Every finding of a namespace: about its objects or about the namespace itself. */
+  /**
+   * Every finding of a namespace: about its objects, about the namespace
+   * itself, or about the whole mesh.
+   */
   findingsIn(namespace: string): Finding[] {
-    return this.findingsByNamespace.get(namespace) ?? [];
+    const own = this.findingsByNamespace.get(namespace) ?? [];
+    if (!this.meshWideFindings.length) return own;
+    return [...own, ...this.meshWideFindings].sort(
+      (a, b) => this.findingOrder.get(a)! - this.findingOrder.get(b)!,
+    );
   }
 }

@@ -32,6 +32,7 @@ import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
 import { objectsSelecting } from './entityObjects';
 import { assessReadiness, leastAdvanced } from './readiness';
 import { policiesSelecting } from './serviceTraffic';
+import { certificateReviewDelay, rootCertificatesOf } from './rootCertificates';
 
 /** Istio kinds whose manifests the entity page shows (and lets people copy). */
 const ISTIO_KINDS = new Set([
@@ -137,6 +138,8 @@ interface ClusterPart {
 export class MeshPostureService {
   private readonly reports = new Map<string, ClusterReport>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Recomputations due when a root certificate finding changes with time. */
+  private readonly certificateReviews = new Map<string, NodeJS.Timeout>();
   private readonly pendingSince = new Map<string, number>();
   private readonly unsubscribes: Array<() => void> = [];
   private readonly links = new Map<string, LinkBuilder>();
@@ -183,6 +186,7 @@ export class MeshPostureService {
   async stop(): Promise<void> {
     this.unsubscribes.forEach(u => u());
     this.timers.forEach(t => clearTimeout(t));
+    this.certificateReviews.forEach(t => clearTimeout(t));
     await Promise.all(this.options.sources.map(s => s.stop()));
   }
 
@@ -214,16 +218,17 @@ export class MeshPostureService {
     const config = this.configs.get(source.cluster);
     const entries = source.objects();
     try {
-      const { snapshot, problems } = buildSnapshot(
-        entries.map(e => e.object),
-        {
-          istioNamespace: config?.meshRootNamespace,
-          clusterDomain: config?.clusterDomain,
-          originOf: (_o, i) => entries[i].origin,
-          observedKinds: observedKinds(source.status()),
-        },
-      );
+      const objects = entries.map(e => e.object);
+      const { snapshot, problems } = buildSnapshot(objects, {
+        istioNamespace: config?.meshRootNamespace,
+        clusterDomain: config?.clusterDomain,
+        originOf: (_o, i) => entries[i].origin,
+        observedKinds: observedKinds(source.status()),
+        now: new Date(this.now),
+        rootCertificates: rootCertificatesOf(objects),
+      });
       const report = analyzeSnapshot(snapshot);
+      this.scheduleCertificateReview(source, snapshot);
       this.reports.set(source.cluster, {
         cluster: source.cluster,
         snapshot,
@@ -250,6 +255,20 @@ export class MeshPostureService {
         );
       }
     }
+  }
+
+  /** Recomputes when the root certificate findings next change with time alone. */
+  private scheduleCertificateReview(
+    source: ClusterSource,
+    snapshot: MeshSnapshot,
+  ) {
+    clearTimeout(this.certificateReviews.get(source.cluster));
+    this.certificateReviews.delete(source.cluster);
+    const delay = certificateReviewDelay(snapshot, this.now);
+    if (delay === undefined) return;
+    const timer = setTimeout(() => this.recompute(source), delay);
+    timer.unref?.();
+    this.certificateReviews.set(source.cluster, timer);
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   Finding,
   InboundCaller,
   InboundTraffic,
+  MTLS_BREAKING_HEALTH_CODES,
   MTLS_CONFLICT_ANALYZER,
   Readiness,
   ReadinessException,
@@ -21,12 +22,15 @@ const BREAKS_UNDER_STRICT = new Set(['MESH006']);
  * The engine's mTLS conflicts that block STRICT: those breaking traffic now,
  * and those that would break once the workload is STRICT. (An identity-based
  * AuthorizationPolicy on a PERMISSIVE workload, MESH007, is fixed by STRICT,
- * so it does not block it.)
+ * so it does not block it.) Proxy and certificate health findings that
+ * break mTLS (a proxy not ready, an expired mesh root) block it too.
  */
 export function isConflictFinding(finding: Finding): boolean {
   return (
-    finding.analyzer === MTLS_CONFLICT_ANALYZER &&
-    (finding.severity === 'Error' || BREAKS_UNDER_STRICT.has(finding.code))
+    (finding.analyzer === MTLS_CONFLICT_ANALYZER &&
+      (finding.severity === 'Error' ||
+        BREAKS_UNDER_STRICT.has(finding.code))) ||
+    MTLS_BREAKING_HEALTH_CODES.has(finding.code)
   );
 }
 
