@@ -91,13 +91,26 @@ export interface Config {
       snapshotPaths?: string[];
     }>;
     telemetry?: {
-      /** Window of traffic to look at, as a Prometheus duration; default `1h`. */
+      /**
+       * Deprecated: use `istio.readiness.observationWindow`. A Prometheus
+       * duration (`6h`), read as the observation window when that is not set.
+       */
       window?: string;
       /**
        * Timeout of one Prometheus query, as a duration: `{ seconds: 5 }`
        * (the default), or a string such as `5s`, `500ms` or `PT5S`.
        */
       timeout?: HumanDuration | string;
+    };
+    readiness?: {
+      /**
+       * How long telemetry must show no plaintext inbound traffic and no
+       * caller from outside the mesh before a workload is `ready-for-strict`,
+       * as a duration: `{ hours: 24 }` (the default), `7d`, `P7D`. Telemetry
+       * covering less of it makes the verdict `unverified`. Observed callers
+       * are shown over the same window.
+       */
+      observationWindow?: HumanDuration | string;
     };
     history?: {
       /** How often to record the adoption history, e.g. `{ hours: 1 }` (default). */

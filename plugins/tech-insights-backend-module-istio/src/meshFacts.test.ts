@@ -51,6 +51,7 @@ describe('meshFactsOf on the Harbor Bank demo', () => {
       sidecarCoverage: 1,
       mtlsMode: 'STRICT',
       strictReady: true,
+      readinessStage: 'strict',
       blockerCount: 0,
       errorFindings: 0,
     });
@@ -72,12 +73,25 @@ describe('meshFactsOf on the Harbor Bank demo', () => {
     });
   });
 
-  it('marks a PERMISSIVE service without blockers as ready for STRICT', () => {
+  it('never marks a PERMISSIVE service without blockers ready when there is no telemetry', () => {
+    // The demo has no Prometheus: nothing blocks ledger-service, nothing proves it.
     expect(factsOf('ledger-service')).toMatchObject({
       mtlsMode: 'PERMISSIVE',
-      strictReady: true,
+      strictReady: false,
+      readinessStage: 'unverified',
       blockerCount: 0,
     });
+  });
+
+  it('marks a PERMISSIVE service ready once the verdict rests on telemetry', () => {
+    expect(
+      meshFactsOf(
+        posture(
+          [workload({ mtls: { ...workload({}).mtls, mode: 'PERMISSIVE' } })],
+          'ready-for-strict',
+        ),
+      ),
+    ).toMatchObject({ strictReady: true, readinessStage: 'ready-for-strict' });
   });
 
   it('gives the share of pods with a sidecar when some still need a restart', () => {

@@ -1,5 +1,8 @@
 import { FactSchema } from '@backstage-community/plugin-tech-insights-common';
-import { WorkloadPosture } from '@meshportal/plugin-istio-common';
+import {
+  ReadinessStage,
+  WorkloadPosture,
+} from '@meshportal/plugin-istio-common';
 import { IstioEntityPosture } from './entityPosture';
 
 /**
@@ -21,8 +24,13 @@ export interface IstioMeshFacts {
   sidecarCoverage: number;
   /** The weakest server-side mTLS mode across workloads and ports. */
   mtlsMode: MeshMtlsFactMode;
-  /** The readiness stage is `strict` or `ready-for-strict`. */
+  /**
+   * The readiness stage is `strict` or `ready-for-strict`: never while the
+   * verdict is `unverified` (no telemetry, a short window, partial data).
+   */
   strictReady: boolean;
+  /** The verdict's stage, as the entity page shows it. */
+  readinessStage: ReadinessStage;
   /** How many things block STRICT mTLS. */
   blockerCount: number;
   /** How many Error findings concern the entity's objects. */
@@ -52,7 +60,12 @@ export const ISTIO_MESH_FACTS_SCHEMA: FactSchema = {
   strictReady: {
     type: 'boolean',
     description:
-      'The entity is STRICT already, or nothing known blocks moving it to STRICT',
+      'The entity is STRICT already, or telemetry over the observation window shows nothing blocks moving it to STRICT (false while unverified)',
+  },
+  readinessStage: {
+    type: 'string',
+    description:
+      'Readiness for STRICT: not-enrolled, permissive, unverified (no evidence: no telemetry, a window shorter than configured, or partial data), ready-for-strict, strict or exception',
   },
   blockerCount: {
     type: 'integer',
@@ -110,6 +123,7 @@ export function meshFactsOf(posture: IstioEntityPosture): IstioMeshFacts {
     sidecarCoverage: pods ? inMesh / pods : 0,
     mtlsMode,
     strictReady: stage === 'strict' || stage === 'ready-for-strict',
+    readinessStage: stage,
     blockerCount: posture.readiness.blockers.length,
     errorFindings: posture.clusters.reduce(
       (n, c) => n + c.findings.filter(f => f.severity === 'Error').length,

@@ -187,6 +187,7 @@ describe('tech-insights module istio', () => {
         sidecarCoverage: 1,
         mtlsMode: 'DISABLE',
         strictReady: false,
+        readinessStage: 'exception',
         blockerCount: 0,
         errorFindings: 0,
       });

@@ -166,7 +166,11 @@ export async function analyzeCommand(
 
   switch (args.output) {
     case 'json':
-      io.stdout(renderJson(report));
+      io.stdout(
+        renderJson(report, {
+          controlPlaneNamespace: meshConfig?.rootNamespace,
+        }),
+      );
       break;
     case 'sarif':
       io.stdout(renderSarif(report, version));

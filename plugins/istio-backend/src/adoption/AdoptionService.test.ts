@@ -86,8 +86,9 @@ describe('AdoptionService', () => {
       [UNMAPPED, 1],
       ['system:default/shop', 1],
     ]);
+    // Nothing known blocks checkout, and without Prometheus nothing proves it.
     expect(report.entities.map(e => [e.entityRef, e.stage])).toEqual([
-      ['component:default/checkout', 'ready-for-strict'],
+      ['component:default/checkout', 'unverified'],
     ]);
     expect(report.unmappedEntities).toEqual([
       {
@@ -157,7 +158,7 @@ describe('AdoptionService', () => {
     expect(
       report.entities.find(e => e.entityRef === 'component:default/checkout')
         ?.stage,
-    ).toBe('ready-for-strict');
+    ).toBe('unverified');
   });
 
   it('filters by system, owner and cluster', async () => {
@@ -318,12 +319,49 @@ describe('AdoptionService between requests', () => {
 
   it('follows the traffic Prometheus reports', async () => {
     const before = await summary(alice);
-    expect(stageOf(before, 'component:default/checkout')).toBe(
-      'ready-for-strict',
-    );
-    const traffic: InboundTraffic = {
+    expect(stageOf(before, 'component:default/checkout')).toBe('unverified');
+    const now = Date.now();
+    const evidence = {
       available: true,
       window: '1h',
+      windowSeconds: 3600,
+      observedAt: new Date(now).toISOString(),
+      sources: [],
+      evidence: [
+        {
+          namespace: 'shop',
+          workload: 'checkout',
+          observedSince: new Date(now - 2 * 3600_000).toISOString(),
+          ports: [],
+        },
+      ],
+    };
+    // A full window of mTLS-only traffic: the evidence makes it ready.
+    const inbound = jest.spyOn(telemetry, 'inbound').mockResolvedValue({
+      ...evidence,
+      callers: [
+        {
+          destinationNamespace: 'shop',
+          destinationWorkload: 'checkout',
+          sourceNamespace: 'shop',
+          sourceWorkload: 'frontend',
+          securityPolicy: 'mutual_tls',
+          requests: 40,
+          tcpConnections: 0,
+        },
+      ],
+    });
+    const proven = await summary(alice);
+    expect(stageOf(proven, 'component:default/checkout')).toBe(
+      'ready-for-strict',
+    );
+    expect(
+      proven.byNamespace.find(n => n.namespace === 'shop')?.unverifiedReasons,
+    ).toEqual([]);
+    inbound.mockRestore();
+
+    const traffic: InboundTraffic = {
+      ...evidence,
       callers: [
         {
           destinationNamespace: 'shop',
@@ -335,7 +373,6 @@ describe('AdoptionService between requests', () => {
           tcpConnections: 0,
         },
       ],
-      sources: [],
     };
     jest.spyOn(telemetry, 'inbound').mockResolvedValue(traffic);
     const after = await summary(alice);

@@ -21,8 +21,12 @@ import {
   InboundCaller,
   InboundTraffic,
   NamespaceAdoption,
+  Readiness,
   Severity,
   WorkloadPosture,
+  assessReadiness,
+  combineReadiness,
+  isConflictFinding,
 } from '@meshportal/plugin-istio-common';
 import {
   KUBERNETES_CLUSTER_ANNOTATION,
@@ -37,7 +41,6 @@ import {
   ClusterReport,
   MeshPostureService,
 } from '../posture/MeshPostureService';
-import { assessReadiness, isConflictFinding } from '../posture/readiness';
 import { TelemetryService } from '../telemetry/TelemetryService';
 
 /** Stands in for the owner or system of workloads no entity claims. @public */
@@ -210,7 +213,9 @@ function sameTraffic(a: InboundTraffic, b: InboundTraffic): boolean {
     a === b ||
     (a.available === b.available &&
       a.callers.length === 0 &&
-      b.callers.length === 0)
+      b.callers.length === 0 &&
+      !a.evidence?.length &&
+      !b.evidence?.length)
   );
 }
 
@@ -458,6 +463,28 @@ export class AdoptionService {
     return grouped;
   }
 
+  /**
+   * istio-common's verdict for workloads of one report, with the mTLS
+   * conflicts of their namespaces.
+   */
+  private readinessIn(
+    report: ClusterReport,
+    workloads: WorkloadPosture[],
+    traffic: InboundTraffic,
+  ): Readiness {
+    const findings = new Set<Finding>();
+    for (const namespace of new Set(workloads.map(w => w.namespace))) {
+      this.conflictsIn(report, namespace).forEach(f => findings.add(f));
+    }
+    return assessReadiness({
+      workloads,
+      findings: [...findings],
+      traffic,
+      observationWindowSeconds: this.telemetry.windowSeconds,
+      controlPlaneNamespace: report.snapshot.istioNamespace,
+    });
+  }
+
   async adoption(
     filters: AdoptionFilters,
     credentials: BackstageCredentials,
@@ -565,15 +592,11 @@ export class AdoptionService {
       .map(({ report, workloads }) => {
         const namespace = workloads[0].namespace;
         const inbound = traffic.get(report.cluster)!;
-        const readiness = assessReadiness(
-          workloads,
-          this.conflictsIn(report, namespace),
-          {
-            ...inbound,
-            callers: this.callersOf(inbound).byNamespace.get(namespace) ?? [],
-          },
-          { controlPlaneNamespace: report.snapshot.istioNamespace },
-        );
+        const readiness = this.readinessIn(report, workloads, {
+          ...inbound,
+          callers: this.callersOf(inbound).byNamespace.get(namespace) ?? [],
+        });
+        const controlPlane = namespace === report.snapshot.istioNamespace;
         return {
           cluster: report.cluster,
           namespace,
@@ -582,6 +605,8 @@ export class AdoptionService {
           blockers: readiness.blockers,
           exceptions: readiness.exceptions,
           telemetryUnknown: readiness.telemetryUnknown,
+          unverifiedReasons: readiness.unverifiedReasons,
+          ...(controlPlane ? { controlPlane } : {}),
           links: this.posture.linksFor(report.cluster).namespace(namespace),
         };
       })
@@ -597,49 +622,36 @@ export class AdoptionService {
           (!systemFilter || m.system === systemFilter),
       )
       .map(m => {
+        // One verdict per cluster the entity has workloads in, combined.
         const workloads: WorkloadPosture[] = [];
-        const findings = new Set<Finding>();
-        const clusters: ClusterReport[] = [];
+        const perCluster: Readiness[] = [];
         for (let i = 0; i < reports.length; i++) {
           const found = claims[i].workloadsOf.get(m.ref);
           if (!found?.length) continue;
-          clusters.push(reports[i]);
-          for (const w of found) {
-            workloads.push(w);
-            // Each namespace's findings once, however many of the entity's
-            // workloads share them.
-            for (const f of this.conflictsIn(reports[i], w.namespace)) {
-              findings.add(f);
+          workloads.push(...found);
+          // The callers readiness reads: those toward one of its workloads.
+          const inbound = traffic.get(reports[i].cluster)!;
+          const callers: InboundCaller[] = [];
+          if (inbound.callers.length) {
+            const { byWorkload } = this.callersOf(inbound);
+            const destinations = new Set(
+              found.map(w => destinationKey(w.namespace, w.name)),
+            );
+            for (const d of destinations) {
+              callers.push(...(byWorkload.get(d) ?? []));
             }
           }
-        }
-        // The callers of the entity's clusters that readiness reads: those
-        // toward a namespace/name of one of its workloads.
-        const callers: InboundCaller[] = [];
-        let available = true;
-        for (const report of clusters) {
-          const inbound = traffic.get(report.cluster)!;
-          available &&= inbound.available;
-          if (!inbound.callers.length) continue;
-          const { byWorkload } = this.callersOf(inbound);
-          const destinations = new Set(
-            workloads.map(w => destinationKey(w.namespace, w.name)),
+          perCluster.push(
+            this.readinessIn(reports[i], found, { ...inbound, callers }),
           );
-          for (const d of destinations) {
-            callers.push(...(byWorkload.get(d) ?? []));
-          }
         }
-        const readiness = assessReadiness(
-          workloads,
-          [...findings],
-          { available, window: '', callers, sources: [] },
-          { controlPlaneNamespace: clusters[0]?.snapshot.istioNamespace },
-        );
+        const readiness = combineReadiness(perCluster);
         return {
           entityRef: m.ref,
           owner: m.owner,
           system: m.system,
           stage: readiness.stage,
+          unverifiedReasons: readiness.unverifiedReasons,
           counts: countAdoption(workloads),
         };
       })

@@ -209,8 +209,10 @@ describe('MeshPostureService', () => {
     });
 
     expect(cluster.telemetry.available).toBe(false);
+    // Nothing known blocks it; without telemetry nothing proves it either.
     expect(posture.readiness).toMatchObject({
-      stage: 'ready-for-strict',
+      stage: 'unverified',
+      unverifiedReasons: [expect.objectContaining({ code: 'no-telemetry' })],
       blockers: [],
       telemetryUnknown: true,
     });

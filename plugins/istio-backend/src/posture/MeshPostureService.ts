@@ -15,7 +15,9 @@ import {
   SnapshotProblem,
   WorkloadPosture,
   analyzeSnapshot,
+  assessReadiness,
   buildSnapshot,
+  combineReadiness,
   selectorMatches,
   serviceHost,
 } from '@meshportal/plugin-istio-common';
@@ -30,7 +32,7 @@ import {
 import { ClusterIndex, refKey } from './ClusterIndex';
 import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
 import { objectsSelecting } from './entityObjects';
-import { assessReadiness, leastAdvanced } from './readiness';
+import { partialReason } from './readiness';
 import { policiesSelecting } from './serviceTraffic';
 import { certificateReviewDelay, rootCertificatesOf } from './rootCertificates';
 
@@ -396,12 +398,12 @@ export class MeshPostureService {
           Math.round((this.now - Date.parse(generatedAt)) / 1000),
         ),
         stale: clusters.some(c => c.stale) || pendingClusters.length > 0,
-        readiness: {
-          stage: leastAdvanced(clusters.map(c => c.readiness.stage)),
-          blockers: clusters.flatMap(c => c.readiness.blockers),
-          exceptions: clusters.flatMap(c => c.readiness.exceptions),
-          telemetryUnknown: clusters.some(c => c.readiness.telemetryUnknown),
-        },
+        // Each found cluster's readiness already says what it could not
+        // read; the rest is what no found cluster accounts for.
+        readiness: combineReadiness(
+          clusters.map(c => c.readiness),
+          { partial: partialReason([], pendingClusters) },
+        ),
         pendingClusters,
       },
       parts,
@@ -424,12 +426,13 @@ export class MeshPostureService {
       ),
       stale: status.degraded,
       telemetry: traffic,
-      readiness: assessReadiness(
-        prepared.workloads,
-        prepared.fixed.findings,
+      readiness: assessReadiness({
+        workloads: prepared.workloads,
+        findings: prepared.fixed.findings,
         traffic,
-        { controlPlaneNamespace: report.snapshot.istioNamespace },
-      ),
+        observationWindowSeconds: this.options.telemetry.windowSeconds,
+        controlPlaneNamespace: report.snapshot.istioNamespace,
+      }),
     };
   }
 
@@ -624,8 +627,14 @@ export class MeshPostureService {
     return {
       available: true,
       window: results[0].window,
+      windowSeconds: results[0].windowSeconds,
+      // The oldest answer: what all of them cover.
+      observedAt: results
+        .map(r => r.observedAt)
+        .reduce((a, b) => (a && b && b < a ? b : a)),
       callers,
       sources: callersBySource(callers),
+      evidence: results.flatMap(r => r.evidence ?? []),
     };
   }
 }

@@ -5,6 +5,7 @@ import { PrometheusClient, promString } from './PrometheusClient';
 import { TelemetryService } from './TelemetryService';
 
 const logger = mockServices.logger.mock();
+const NOW_S = 1_800_000_000;
 
 /** A local HTTP server standing in for Prometheus. */
 async function fakePrometheus(handler: http.RequestListener) {
@@ -50,30 +51,71 @@ describe('TelemetryService', () => {
         source_workload: 'ledger',
         connection_security_policy: 'none',
       };
-      res.end(
-        query.includes('istio_requests_total')
-          ? vector([{ metric: caller, value: [1, '12.4'] }])
-          : vector([
-              { metric: caller, value: [1, '3'] },
-              {
-                metric: { ...caller, source_workload: 'idle' },
-                value: [1, '0'],
-              },
-            ]),
-      );
+      const workload = {
+        destination_workload_namespace: 'shop',
+        destination_workload: 'checkout',
+      };
+      if (
+        query.startsWith('sum by') &&
+        query.includes('increase(istio_requests_total')
+      ) {
+        res.end(vector([{ metric: caller, value: [1, '12.4'] }]));
+      } else if (query.startsWith('sum by')) {
+        res.end(
+          vector([
+            { metric: caller, value: [1, '3'] },
+            {
+              metric: { ...caller, source_workload: 'idle' },
+              value: [1, '0'],
+            },
+          ]),
+        );
+      } else if (query.startsWith('min by')) {
+        res.end(
+          vector([{ metric: workload, value: [1, String(NOW_S - 1800)] }]),
+        );
+      } else if (query.includes('connection_security_policy="none"')) {
+        res.end(vector([{ metric: workload, value: [1, String(NOW_S - 60)] }]));
+      } else {
+        res.end(vector([{ metric: workload, value: [1, String(NOW_S - 15)] }]));
+      }
     });
     const telemetry = new TelemetryService(
       new Map([['prod', new PrometheusClient(prometheus.url, 2000)]]),
       '30m',
       logger,
+      () => NOW_S * 1000,
     );
     const traffic = await telemetry.inbound('prod', {
       namespace: 'shop',
       workload: 'checkout',
     });
+    const at = (s: number) => new Date(s * 1000).toISOString();
     expect(traffic).toEqual({
       available: true,
       window: '30m',
+      windowSeconds: 1800,
+      observedAt: at(NOW_S),
+      evidence: [
+        {
+          namespace: 'shop',
+          workload: 'checkout',
+          observedSince: at(NOW_S - 1800),
+          observedUntil: at(NOW_S - 15),
+          // No destination_port label: one row for all ports.
+          ports: [
+            {
+              requests: 13,
+              mtlsRequests: 0,
+              tcpConnections: 3,
+              mtlsTcpConnections: 0,
+              requestsMtlsShare: 0,
+              tcpMtlsShare: 0,
+              lastPlaintextAt: at(NOW_S - 60),
+            },
+          ],
+        },
+      ],
       callers: [
         {
           destinationNamespace: 'shop',
@@ -95,7 +137,7 @@ describe('TelemetryService', () => {
         },
       ],
     });
-    expect(queries).toHaveLength(2);
+    expect(queries).toHaveLength(5);
     expect(queries.join('\n')).toContain(
       'increase(istio_requests_total{reporter="destination",destination_workload_namespace="shop",destination_workload="checkout"}[30m])',
     );
@@ -106,7 +148,7 @@ describe('TelemetryService', () => {
       namespace: 'shop',
       workload: 'checkout',
     });
-    expect(queries).toHaveLength(2);
+    expect(queries).toHaveLength(5);
   });
 
   it('marks telemetry unavailable when Prometheus is too slow or failing', async () => {
@@ -142,6 +184,7 @@ describe('TelemetryService', () => {
     expect(await telemetry.inbound('prod')).toEqual({
       available: false,
       window: '1h',
+      windowSeconds: 3600,
       reason: 'no prometheusUrl configured for this cluster',
       callers: [],
       sources: [],

@@ -3,26 +3,30 @@ import {
   CallerSource,
   InboundCaller,
   InboundTraffic,
+  PortTrafficEvidence,
+  WorkloadTrafficEvidence,
+  isOutsideMesh,
+  isPlaintext,
 } from '@meshportal/plugin-istio-common';
 import {
   PrometheusClient,
   PrometheusSample,
   promString,
 } from './PrometheusClient';
+import {
+  prometheusDuration,
+  prometheusDurationSeconds,
+} from './telemetryConfig';
 
-const GROUP_BY =
-  'destination_workload_namespace, destination_workload, source_workload_namespace, source_workload, connection_security_policy';
+const WORKLOAD = 'destination_workload_namespace, destination_workload';
+const GROUP_BY = `${WORKLOAD}, destination_port, source_workload_namespace, source_workload, connection_security_policy`;
+/** Both server-side counters: a workload may receive only HTTP or only TCP. */
+const COUNTERS =
+  '__name__=~"istio_requests_total|istio_tcp_connections_opened_total"';
 const CACHE_MS = 60_000;
 
-/** A caller the workload would lose when it moves to STRICT. @public */
-export function isPlaintext(caller: InboundCaller): boolean {
-  return caller.securityPolicy === 'none';
-}
-
-/** Istio labels a caller without a proxy `unknown`. @public */
-export function isOutsideMesh(caller: InboundCaller): boolean {
-  return caller.sourceWorkload === 'unknown';
-}
+// Moved to istio-common with the verdict; still exported here for callers.
+export { isOutsideMesh, isPlaintext };
 
 /**
  * Sums callers per source workload (across destinations and security
@@ -65,10 +69,29 @@ export function callersBySource(callers: InboundCaller[]): CallerSource[] {
     );
 }
 
+/** Counts of one workload port, before the shares are taken. */
+type PortCounts = Omit<
+  PortTrafficEvidence,
+  'requestsMtlsShare' | 'tcpMtlsShare'
+>;
+
+const share = (part: number, total: number) =>
+  total ? Math.round((part / total) * 1000) / 1000 : null;
+
+const workloadKey = (metric: Record<string, string>) =>
+  `${metric.destination_workload_namespace ?? 'unknown'}\u0000${
+    metric.destination_workload ?? 'unknown'
+  }`;
+
+const isoAt = (seconds: number) => new Date(seconds * 1000).toISOString();
+
 /**
  * Who calls a workload, and with which transport security, from Istio's
- * destination-reported metrics. Results are cached briefly per scope; a
- * failing Prometheus marks telemetry unavailable rather than failing the caller.
+ * destination-reported metrics over the observation window, with the
+ * evidence a STRICT verdict rests on: since when each workload has
+ * metrics, and per port the mTLS share and when plaintext was last seen.
+ * Results are cached briefly per scope; a failing Prometheus marks
+ * telemetry unavailable rather than failing the caller.
  * @public
  */
 export class TelemetryService {
@@ -76,6 +99,8 @@ export class TelemetryService {
     string,
     { at: number; value: Promise<InboundTraffic> }
   >();
+  /** The observation window in seconds. */
+  readonly windowSeconds: number;
 
   constructor(
     private readonly clients: Map<string, PrometheusClient>,
@@ -83,25 +108,36 @@ export class TelemetryService {
     private readonly logger: LoggerService,
     private readonly now: () => number = Date.now,
   ) {
-    if (!/^\d+(ms|s|m|h|d|w|y)$/.test(window)) {
+    const seconds = prometheusDurationSeconds(window);
+    if (!seconds) {
       throw new Error(
-        `istio.telemetry.window "${window}" is not a Prometheus duration`,
+        `the telemetry window "${window}" is not a Prometheus duration`,
       );
     }
+    this.windowSeconds = seconds;
   }
 
   /** No traffic to look at: available when the cluster has Prometheus at all. */
   none(cluster: string): InboundTraffic {
     return this.clients.has(cluster)
-      ? { available: true, window: this.window, callers: [], sources: [] }
-      : this.unconfigured();
+      ? {
+          available: true,
+          window: this.window,
+          windowSeconds: this.windowSeconds,
+          observedAt: new Date(this.now()).toISOString(),
+          callers: [],
+          sources: [],
+          evidence: [],
+        }
+      : this.unavailable('no prometheusUrl configured for this cluster');
   }
 
-  private unconfigured(): InboundTraffic {
+  private unavailable(reason: string): InboundTraffic {
     return {
       available: false,
       window: this.window,
-      reason: 'no prometheusUrl configured for this cluster',
+      windowSeconds: this.windowSeconds,
+      reason,
       callers: [],
       sources: [],
     };
@@ -113,7 +149,11 @@ export class TelemetryService {
     scope: { namespace?: string; workload?: string } = {},
   ): Promise<InboundTraffic> {
     const client = this.clients.get(cluster);
-    if (!client) return Promise.resolve(this.unconfigured());
+    if (!client) {
+      return Promise.resolve(
+        this.unavailable('no prometheusUrl configured for this cluster'),
+      );
+    }
     const key = `${cluster}\u0000${scope.namespace ?? ''}\u0000${
       scope.workload ?? ''
     }`;
@@ -128,13 +168,9 @@ export class TelemetryService {
         }`,
       );
       this.cache.delete(key);
-      return {
-        available: false,
-        window: this.window,
-        reason: `Prometheus query failed: ${(error as Error).message}`,
-        callers: [],
-        sources: [],
-      };
+      return this.unavailable(
+        `Prometheus query failed: ${(error as Error).message}`,
+      );
     });
     this.cache.set(key, { at: this.now(), value });
     return value;
@@ -144,6 +180,7 @@ export class TelemetryService {
     client: PrometheusClient,
     scope: { namespace?: string; workload?: string },
   ): Promise<InboundTraffic> {
+    const observedAt = new Date(this.now()).toISOString();
     const matchers = ['reporter="destination"'];
     if (scope.namespace) {
       matchers.push(
@@ -154,19 +191,55 @@ export class TelemetryService {
       matchers.push(`destination_workload=${promString(scope.workload)}`);
     }
     const selector = `{${matchers.join(',')}}`;
+    // timestamp() and rate() drop the metric name: each counter keeps its
+    // own series (a `counter` label), or two would share a label set.
+    const counters = `label_replace({${[COUNTERS, ...matchers].join(
+      ',',
+    )}}, "counter", "$1", "__name__", "(.+)")`;
+    const plaintextSelector = `{${[
+      ...matchers,
+      'connection_security_policy="none"',
+    ].join(',')}}`;
+    const W = this.window;
+    // Subqueries sample the window at most 1440 times (a minute at least);
+    // a rate over two steps never misses plaintext between them.
+    const step = Math.max(60, Math.ceil(this.windowSeconds / 1440));
+    const range = `[${W}:${prometheusDuration(step)}]`;
+    const rateOver = prometheusDuration(Math.max(300, 2 * step));
+    const plaintextRate = (metric: string) =>
+      `sum by (${WORKLOAD}, destination_port) (rate(${metric}${plaintextSelector}[${rateOver}])) > 0`;
     const over = (metric: string) =>
-      `sum by (${GROUP_BY}) (increase(${metric}${selector}[${this.window}]))`;
-    const [requests, connections] = await Promise.all([
-      client.query(over('istio_requests_total')),
-      client.query(over('istio_tcp_connections_opened_total')),
-    ]);
+      `sum by (${GROUP_BY}) (increase(${metric}${selector}[${W}]))`;
+    const [requests, connections, first, last, lastPlaintext] =
+      await Promise.all([
+        client.query(over('istio_requests_total')),
+        client.query(over('istio_tcp_connections_opened_total')),
+        // The earliest and latest samples of each workload in the window:
+        // how much of it the telemetry covers.
+        client.query(
+          `min by (${WORKLOAD}) (min_over_time(timestamp(${counters})${range}))`,
+        ),
+        client.query(
+          `max by (${WORKLOAD}) (max_over_time(timestamp(${counters})${range}))`,
+        ),
+        client.query(
+          `max by (${WORKLOAD}, destination_port) (max_over_time(timestamp(${plaintextRate(
+            'istio_requests_total',
+          )} or ${plaintextRate(
+            'istio_tcp_connections_opened_total',
+          )})${range}))`,
+        ),
+      ]);
+
     const callers = new Map<string, InboundCaller>();
+    const ports = new Map<string, PortCounts>();
     const add = (
       samples: PrometheusSample[],
       field: 'requests' | 'tcpConnections',
     ) => {
       for (const { metric, value } of samples) {
         if (!(value > 0)) continue;
+        const count = Math.ceil(value);
         const caller: InboundCaller = {
           destinationNamespace:
             metric.destination_workload_namespace ?? 'unknown',
@@ -185,8 +258,28 @@ export class TelemetryService {
           caller.securityPolicy,
         ].join('\u0000');
         const entry = callers.get(key) ?? caller;
-        entry[field] += Math.ceil(value);
+        entry[field] += count;
         callers.set(key, entry);
+
+        const portKey = `${workloadKey(metric)}\u0000${
+          metric.destination_port ?? ''
+        }`;
+        const port = ports.get(portKey) ?? {
+          ...(metric.destination_port ? { port: metric.destination_port } : {}),
+          requests: 0,
+          mtlsRequests: 0,
+          tcpConnections: 0,
+          mtlsTcpConnections: 0,
+        };
+        const mtls = metric.connection_security_policy === 'mutual_tls';
+        if (field === 'requests') {
+          port.requests += count;
+          if (mtls) port.mtlsRequests += count;
+        } else {
+          port.tcpConnections += count;
+          if (mtls) port.mtlsTcpConnections += count;
+        }
+        ports.set(portKey, port);
       }
     };
     add(requests, 'requests');
@@ -194,11 +287,48 @@ export class TelemetryService {
     const sorted = [...callers.values()].sort(
       (a, b) => b.requests + b.tcpConnections - (a.requests + a.tcpConnections),
     );
+    for (const { metric, value } of lastPlaintext) {
+      const portKey = `${workloadKey(metric)}\u0000${
+        metric.destination_port ?? ''
+      }`;
+      const port = ports.get(portKey);
+      if (port && value > 0) port.lastPlaintextAt = isoAt(value);
+    }
+
+    const lastOf = new Map(last.map(s => [workloadKey(s.metric), s.value]));
+    const evidence: WorkloadTrafficEvidence[] = first
+      .filter(s => s.value > 0)
+      .map(({ metric, value }) => {
+        const key = workloadKey(metric);
+        const until = lastOf.get(key);
+        return {
+          namespace: metric.destination_workload_namespace ?? 'unknown',
+          workload: metric.destination_workload ?? 'unknown',
+          observedSince: isoAt(value),
+          ...(until ? { observedUntil: isoAt(until) } : {}),
+          ports: [...ports]
+            .filter(([k]) => k.startsWith(`${key}\u0000`))
+            .map(([, p]) => ({
+              ...p,
+              requestsMtlsShare: share(p.mtlsRequests, p.requests),
+              tcpMtlsShare: share(p.mtlsTcpConnections, p.tcpConnections),
+            }))
+            .sort((a, b) => (a.port ?? '').localeCompare(b.port ?? '')),
+        };
+      })
+      .sort(
+        (a, b) =>
+          a.namespace.localeCompare(b.namespace) ||
+          a.workload.localeCompare(b.workload),
+      );
     return {
       available: true,
-      window: this.window,
+      window: W,
+      windowSeconds: this.windowSeconds,
+      observedAt,
       callers: sorted,
       sources: callersBySource(sorted),
+      evidence,
     };
   }
 }

@@ -122,21 +122,21 @@ const SERIES: Series[] = [
   },
 ];
 
-/** OpenMetrics text of every series sampled each minute over the last 2 h. */
-function openMetrics(nowS: number): string {
+/** OpenMetrics text of every series sampled each minute over the last `spanS` seconds. */
+function openMetrics(nowS: number, series = SERIES, spanS = SPAN_S): string {
   const lines: string[] = [];
   for (const metric of [
     'istio_requests_total',
     'istio_tcp_connections_opened_total',
   ] as const) {
     lines.push(`# TYPE ${metric.replace(/_total$/, '')} counter`);
-    for (const s of SERIES.filter(x => x.metric === metric)) {
+    for (const s of series.filter(x => x.metric === metric)) {
       const labels = Object.entries(s.labels)
         .map(([k, v]) => `${k}="${v}"`)
         .join(',');
       const stopAt = nowS - (s.stoppedAgoS ?? 0);
-      for (let t = nowS - SPAN_S; t <= nowS; t += STEP_S) {
-        const minutes = (Math.min(t, stopAt) - (nowS - SPAN_S)) / 60;
+      for (let t = nowS - spanS; t <= nowS; t += STEP_S) {
+        const minutes = (Math.min(t, stopAt) - (nowS - spanS)) / 60;
         lines.push(`${metric}{${labels}} ${minutes * s.perMinute} ${t}`);
       }
     }
@@ -207,11 +207,14 @@ interface RunningPrometheus {
  * them; with `tls`, Prometheus itself serves HTTPS (`--web.config.file`).
  */
 async function startPrometheus(
-  options: { tls?: TestCertificate } = {},
+  options: { tls?: TestCertificate; series?: Series[]; spanS?: number } = {},
 ): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'istio-prometheus-'));
   const nowS = Math.floor(Date.now() / 1000);
-  writeFileSync(join(dir, 'metrics.txt'), openMetrics(nowS));
+  writeFileSync(
+    join(dir, 'metrics.txt'),
+    openMetrics(nowS, options.series, options.spanS),
+  );
   writeFileSync(
     join(dir, 'prometheus.yml'),
     'global:\n  scrape_interval: 1h\nscrape_configs: []\n',
@@ -285,11 +288,15 @@ const checkout: Entity = {
   spec: { type: 'service', owner: 'team-shop', lifecycle: 'production' },
 };
 
-async function postureWith(client: PrometheusClient) {
+async function postureWith(client: PrometheusClient, window = '1h') {
   const service = new MeshPostureService({
     clusters: [],
     sources: [new SnapshotFileSource('demo', [FIXTURE], logger)],
-    telemetry: new TelemetryService(new Map([['demo', client]]), '1h', logger),
+    telemetry: new TelemetryService(
+      new Map([['demo', client]]),
+      window,
+      logger,
+    ),
     logger,
   });
   await service.start();
@@ -463,10 +470,20 @@ describeWithPrometheus('telemetry against a real Prometheus', () => {
         callers: [],
         reason: expect.stringMatching(/Prometheus query failed/),
       });
-      // Without traffic, plaintext callers are unknown rather than absent.
+      // Without traffic, plaintext callers are unknown rather than absent:
+      // nothing known blocks checkout, and nothing proves it.
       expect(posture.readiness).toMatchObject({
-        stage: 'ready-for-strict',
+        stage: 'unverified',
         telemetryUnknown: true,
+        unverifiedReasons: [
+          expect.objectContaining({
+            code: 'no-telemetry',
+            message: expect.stringMatching(
+              /^No telemetry \(Prometheus query failed/,
+            ),
+            workloads: ['shop/checkout'],
+          }),
+        ],
       });
       expect(cluster.workloads.map(w => [w.name, w.mtls.mode])).toEqual([
         ['checkout', 'PERMISSIVE'],
@@ -474,6 +491,153 @@ describeWithPrometheus('telemetry against a real Prometheus', () => {
     } finally {
       await service.stop();
     }
+  });
+});
+
+/**
+ * The evidence a STRICT verdict rests on, against the real engine: a
+ * Prometheus holding 2 hours of checkout's traffic, all of it mTLS, and one
+ * holding 26 hours with a plaintext batch caller that stopped 20 hours ago.
+ */
+describeWithPrometheus('the STRICT verdict against a real Prometheus', () => {
+  const mtlsOnly: Series[] = [
+    {
+      metric: 'istio_requests_total',
+      labels: {
+        ...caller('shop/frontend', 'mutual_tls'),
+        destination_port: '8080',
+      },
+      perMinute: 10,
+    },
+    {
+      metric: 'istio_tcp_connections_opened_total',
+      labels: {
+        ...caller('shop/frontend', 'mutual_tls'),
+        destination_port: '9090',
+      },
+      perMinute: 2,
+    },
+  ];
+  const withNightlyBatch: Series[] = [
+    ...mtlsOnly,
+    {
+      metric: 'istio_requests_total',
+      labels: {
+        ...caller('batch/nightly-export', 'none'),
+        destination_port: '8080',
+      },
+      perMinute: 5,
+      stoppedAgoS: 20 * 3600,
+    },
+  ];
+  let twoHours: RunningPrometheus;
+  let dayAndMore: RunningPrometheus;
+
+  beforeAll(async () => {
+    [twoHours, dayAndMore] = await Promise.all([
+      startPrometheus({ series: mtlsOnly, spanS: 2 * 3600 }),
+      startPrometheus({ series: withNightlyBatch, spanS: 26 * 3600 }),
+    ]);
+  });
+  afterAll(async () => {
+    await twoHours?.stop();
+    await dayAndMore?.stop();
+  });
+
+  const readinessWith = async (
+    prometheus: RunningPrometheus,
+    window: string,
+  ) => {
+    const service = await postureWith(
+      new PrometheusClient(prometheus.url, 10_000),
+      window,
+    );
+    try {
+      return await service.entityPosture(checkout);
+    } finally {
+      await service.stop();
+    }
+  };
+
+  it('is ready when the telemetry covers the whole window with mTLS only', async () => {
+    const posture = await readinessWith(twoHours, '1h');
+    expect(posture.readiness).toMatchObject({
+      stage: 'ready-for-strict',
+      blockers: [],
+      unverifiedReasons: [],
+    });
+  });
+
+  it('is unverified, never ready, when the telemetry covers less than the window', async () => {
+    const posture = await readinessWith(twoHours, '24h');
+    expect(posture.readiness.stage).toBe('unverified');
+    expect(posture.readiness.blockers).toEqual([]);
+    expect(posture.readiness.unverifiedReasons).toEqual([
+      {
+        code: 'window-too-short',
+        message: expect.stringMatching(
+          /^Telemetry covers 2 h of the 24 h observation window for shop\/checkout$/,
+        ),
+        workloads: ['shop/checkout'],
+      },
+    ]);
+    // The earliest sample Prometheus holds is two hours old.
+    const [evidence] = posture.clusters[0].telemetry.evidence!;
+    const age = Date.now() - Date.parse(evidence.observedSince);
+    expect(age).toBeGreaterThan(1.9 * 3600_000);
+    expect(age).toBeLessThan(2.1 * 3600_000);
+  });
+
+  it('blocks on plaintext inside the window, and not once it is older than the window', async () => {
+    const day = await readinessWith(dayAndMore, '24h');
+    expect(day.readiness.stage).toBe('permissive');
+    expect(day.readiness.unverifiedReasons).toEqual([]);
+    expect(day.readiness.blockers).toEqual([
+      {
+        type: 'plaintext-callers',
+        namespace: 'shop',
+        workload: 'checkout',
+        callers: ['batch/nightly-export'],
+      },
+    ]);
+
+    // Twelve hours hold no plaintext, and are all covered.
+    const halfDay = await readinessWith(dayAndMore, '12h');
+    expect(halfDay.readiness).toMatchObject({
+      stage: 'ready-for-strict',
+      blockers: [],
+    });
+  });
+
+  it('gives each port its mTLS share and when plaintext was last seen', async () => {
+    const day = await readinessWith(dayAndMore, '24h');
+    const [evidence] = day.clusters[0].telemetry.evidence!;
+    expect(evidence).toMatchObject({ namespace: 'shop', workload: 'checkout' });
+    const byPort = Object.fromEntries(evidence.ports.map(p => [p.port, p]));
+    expect(Object.keys(byPort)).toEqual(['8080', '9090']);
+
+    // 8080, over 24 h: 10 mTLS requests a minute all along, 5 plaintext a
+    // minute for the first 4 hours: 14,400 against 1,200.
+    const http = byPort['8080'];
+    expect(http.mtlsRequests / 14_400).toBeGreaterThan(0.95);
+    expect(http.mtlsRequests / 14_400).toBeLessThan(1.05);
+    expect(http.requests - http.mtlsRequests).toBeGreaterThan(1_100);
+    expect(http.requests - http.mtlsRequests).toBeLessThan(1_300);
+    expect(http.requestsMtlsShare).toBeGreaterThan(0.91);
+    expect(http.requestsMtlsShare).toBeLessThan(0.94);
+    expect(http.tcpMtlsShare).toBeNull();
+    // Plaintext stopped 20 hours ago; seen to within the 5-minute rate.
+    const lastSeen = Date.now() - Date.parse(http.lastPlaintextAt!);
+    expect(lastSeen).toBeGreaterThan(19.8 * 3600_000);
+    expect(lastSeen).toBeLessThan(20.05 * 3600_000);
+
+    const tcp = byPort['9090'];
+    expect(tcp).toMatchObject({
+      requests: 0,
+      requestsMtlsShare: null,
+      tcpMtlsShare: 1,
+    });
+    expect(tcp.lastPlaintextAt).toBeUndefined();
   });
 });
 

@@ -1,6 +1,11 @@
 import type { Severity } from '../model/findings';
 import type { ToolLinks } from './entityPosture';
-import type { Blocker, ReadinessException, ReadinessStage } from './readiness';
+import type {
+  Blocker,
+  ReadinessException,
+  ReadinessStage,
+  UnverifiedReason,
+} from './readiness';
 
 /**
  * Narrows the adoption report to one owner, system or cluster.
@@ -53,6 +58,10 @@ export interface NamespaceAdoption {
   exceptions: ReadinessException[];
   /** Plaintext callers could not be read: "no blocker" means none known. */
   telemetryUnknown: boolean;
+  /** Why the stage is `unverified`; empty otherwise. Optional for older backends. */
+  unverifiedReasons?: UnverifiedReason[];
+  /** The mesh's control-plane (root) namespace, e.g. `istio-system`: not a wave of its own. */
+  controlPlane?: boolean;
   links: ToolLinks;
 }
 
@@ -65,6 +74,8 @@ export interface EntityAdoption {
   owner?: string;
   system?: string;
   stage: ReadinessStage;
+  /** Why the stage is `unverified`; empty otherwise. Optional for older backends. */
+  unverifiedReasons?: UnverifiedReason[];
   counts: AdoptionCounts;
 }
 

@@ -47,17 +47,65 @@ export interface CallerSource {
 }
 
 /**
+ * What one port of a workload received over the observation window, as
+ * its server side reported it.
+ * @public
+ */
+export interface PortTrafficEvidence {
+  /**
+   * The metrics' `destination_port` label. Absent when they carry none:
+   * Istio's standard labels have no port, so the figures cover all ports
+   * unless a Telemetry resource adds `destination_port`.
+   */
+  port?: string;
+  requests: number;
+  mtlsRequests: number;
+  tcpConnections: number;
+  mtlsTcpConnections: number;
+  /** Share (0 to 1) of requests over mutual TLS; null without requests. */
+  requestsMtlsShare: number | null;
+  /** Share (0 to 1) of TCP connections over mutual TLS; null without connections. */
+  tcpMtlsShare: number | null;
+  /** When plaintext was last seen inside the window (ISO); absent when never. */
+  lastPlaintextAt?: string;
+}
+
+/**
+ * The telemetry a verdict rests on for one workload.
+ * @public
+ */
+export interface WorkloadTrafficEvidence {
+  namespace: string;
+  workload: string;
+  /** The earliest server-side sample of the workload inside the window (ISO). */
+  observedSince: string;
+  /** The latest one (ISO): a Prometheus that stopped receiving data covers less. */
+  observedUntil?: string;
+  ports: PortTrafficEvidence[];
+}
+
+/**
  * Observed traffic, or why there is none.
  * @public
  */
 export interface InboundTraffic {
   available: boolean;
+  /** The observation window, as a Prometheus duration (`24h`). */
   window: string;
+  /** The observation window in seconds. */
+  windowSeconds?: number;
+  /** When Prometheus was asked (ISO). */
+  observedAt?: string;
   /** Why telemetry is unavailable (no Prometheus configured, query failed). */
   reason?: string;
   callers: InboundCaller[];
   /** The callers summed per source workload, busiest first. */
   sources: CallerSource[];
+  /**
+   * Per workload that has server-side metrics in the window: since when,
+   * and its ports' mTLS shares. A workload missing here has no telemetry.
+   */
+  evidence?: WorkloadTrafficEvidence[];
 }
 
 /**

@@ -6,7 +6,15 @@ import type { Severity } from '../model/findings';
  * STRICT mTLS:
  * - `not-enrolled`: no workload runs with a proxy;
  * - `permissive`: enrolled, PERMISSIVE, and something still blocks STRICT;
- * - `ready-for-strict`: enrolled, PERMISSIVE, nothing blocks STRICT;
+ * - `unverified`: nothing known blocks STRICT (or STRICT is enforced), but
+ *   the evidence does not prove it: no telemetry, a window shorter than
+ *   configured, or partial data (a kind such as Pods forbidden or failing,
+ *   a cluster not synced yet; see the posture's `missingKinds` and
+ *   `pendingClusters`). Never shown as ready; the reasons are in
+ *   {@link Readiness.unverifiedReasons};
+ * - `ready-for-strict`: enrolled, PERMISSIVE, nothing blocks STRICT, and
+ *   telemetry over the whole observation window shows no plaintext inbound
+ *   traffic and no caller from outside the mesh;
  * - `strict`: every workload enforces STRICT on every port;
  * - `exception`: a workload deliberately disables mTLS (DISABLE).
  * @public
@@ -14,6 +22,7 @@ import type { Severity } from '../model/findings';
 export type ReadinessStage =
   | 'not-enrolled'
   | 'permissive'
+  | 'unverified'
   | 'ready-for-strict'
   | 'strict'
   | 'exception';
@@ -70,6 +79,31 @@ export interface ReadinessException {
 }
 
 /**
+ * Why the evidence does not prove a group of workloads ready for STRICT:
+ * - `no-telemetry`: no server-side metrics for a workload (no Prometheus,
+ *   a failed query, or no inbound traffic recorded at all);
+ * - `window-too-short`: the metrics cover less time than the observation
+ *   window;
+ * - `partial`: part of what the verdict rests on could not be read.
+ * @public
+ */
+export type UnverifiedReasonCode =
+  | 'no-telemetry'
+  | 'window-too-short'
+  | 'partial';
+
+/**
+ * One reason for the `unverified` stage, with a sentence for people.
+ * @public
+ */
+export interface UnverifiedReason {
+  code: UnverifiedReasonCode;
+  message: string;
+  /** The workloads concerned (`namespace/name`), when the reason is about some. */
+  workloads?: string[];
+}
+
+/**
  * The readiness of a group of workloads for STRICT mTLS.
  * @public
  */
@@ -80,6 +114,13 @@ export interface Readiness {
   exceptions: ReadinessException[];
   /** Telemetry could not be read: plaintext callers are unknown, not absent. */
   telemetryUnknown: boolean;
+  /**
+   * Why the stage is `unverified`; empty for every other stage. Optional
+   * for older backends, which never answer `unverified`.
+   */
+  unverifiedReasons?: UnverifiedReason[];
+  /** The observation window the verdict asks telemetry to cover, in seconds. */
+  observationWindowSeconds?: number;
 }
 
 /**
@@ -97,7 +138,9 @@ export function describeBlocker(blocker: Blocker): string {
         one ? '' : 's'
       } without a sidecar: STRICT is not enforced on ${
         one ? 'it' : 'them'
-      } and ${one ? 'its' : 'their'} own plaintext calls to STRICT servers fail; restart ${
+      } and ${
+        one ? 'its' : 'their'
+      } own plaintext calls to STRICT servers fail; restart ${
         one ? 'it' : 'them'
       } with the proxy`;
     }

@@ -5,3 +5,5 @@ export * from './meshIndex';
 export * from './clientTls';
 export * from './computePosture';
 export * from './describeClientTls';
+export * from './inboundCallers';
+export * from './strictReadiness';

@@ -5,9 +5,11 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
 import {
   ReadinessStage,
   Severity,
+  UnverifiedReason,
   WorkloadPosture,
 } from '@meshportal/plugin-istio-common';
 import { ReactNode } from 'react';
@@ -43,6 +45,7 @@ export function MtlsModeStatus(props: { mode: MtlsModeName }) {
 export const STAGE_LABELS: Record<ReadinessStage, string> = {
   'not-enrolled': 'Not enrolled',
   permissive: 'PERMISSIVE',
+  unverified: 'Unverified',
   'ready-for-strict': 'Ready for STRICT',
   strict: 'STRICT',
   exception: 'Exception',
@@ -52,6 +55,7 @@ export const STAGE_LABELS: Record<ReadinessStage, string> = {
 export const STAGES: ReadinessStage[] = [
   'not-enrolled',
   'permissive',
+  'unverified',
   'ready-for-strict',
   'strict',
   'exception',
@@ -67,9 +71,35 @@ export function StageStatus(props: { stage: ReadinessStage }) {
       return <StatusWarning>{label}</StatusWarning>;
     case 'exception':
       return <StatusError>{label}</StatusError>;
+    case 'unverified':
+      // No evidence (telemetry, the whole window, all of the cluster):
+      // neutral, never ready.
+      return <StatusPending>{label}</StatusPending>;
     default:
       return <StatusAborted>{label}</StatusAborted>;
   }
+}
+
+/** Why a stage is `unverified`, one line per reason; nothing otherwise. */
+export function UnverifiedReasons(props: {
+  reasons?: UnverifiedReason[];
+  variant?: 'body2' | 'caption';
+}) {
+  if (!props.reasons?.length) return null;
+  return (
+    <>
+      {props.reasons.map(r => (
+        <Typography
+          key={`${r.code}:${r.message}`}
+          variant={props.variant ?? 'body2'}
+          component="div"
+          data-unverified-reason={r.code}
+        >
+          Unverified: {r.message}
+        </Typography>
+      ))}
+    </>
+  );
 }
 
 /** A severity word with its icon, optionally followed by what it is about. */
@@ -137,4 +167,3 @@ export function formatAge(seconds: number): string {
   }
   return `${s} seconds ago`;
 }
-

@@ -110,6 +110,9 @@ export function posture(
       blockers: clusters.flatMap(c => c.readiness.blockers),
       exceptions: clusters.flatMap(c => c.readiness.exceptions),
       telemetryUnknown: clusters.some(c => c.readiness.telemetryUnknown),
+      unverifiedReasons: clusters.flatMap(
+        c => c.readiness.unverifiedReasons ?? [],
+      ),
     },
     clusters,
     pendingClusters: [],

@@ -126,8 +126,12 @@ describe('istio:mtls:advance', () => {
     expect(message).toContain(
       'namespace "shop" is not ready for STRICT mTLS (2 blocker(s))',
     );
-    expect(message).toContain('- shop/reviews: plaintext callers would be refused (legacy/cron)');
-    expect(message).toContain('- shop/ratings: 2 pods without a sidecar: STRICT is not enforced on them');
+    expect(message).toContain(
+      '- shop/reviews: plaintext callers would be refused (legacy/cron)',
+    );
+    expect(message).toContain(
+      '- shop/ratings: 2 pods without a sidecar: STRICT is not enforced on them',
+    );
     expect(workspace.content()).toEqual({});
   });
 
@@ -139,6 +143,41 @@ describe('istio:mtls:advance', () => {
     expect(out.toStage).toBe('strict');
     expect(out.blockers).toEqual([
       'shop/reviews: plaintext callers would be refused (legacy/cron)',
+    ]);
+  });
+
+  it('refuses STRICT for an unverified namespace, with the reasons, unless overridden', async () => {
+    const unverified: NamespaceReadiness = {
+      ...entry('unverified'),
+      unverifiedReasons: [
+        {
+          code: 'no-telemetry',
+          message:
+            'No telemetry (no prometheusUrl configured for this cluster): plaintext callers and callers from outside the mesh are unknown, not absent',
+        },
+      ],
+    };
+    const promise = run(fakeReadiness([unverified]), { namespace: 'shop' });
+    await expect(promise).rejects.toMatchObject({ name: 'ConflictError' });
+    const message = await promise.catch(e => e.message);
+    expect(message).toContain('not ready for STRICT mTLS (1 blocker(s))');
+    expect(message).toContain(
+      '- prod/shop: unverified: No telemetry (no prometheusUrl configured for this cluster)',
+    );
+    expect(workspace.content()).toEqual({});
+
+    // An older answer without reasons is refused all the same.
+    await expect(
+      run(fakeReadiness([entry('unverified')]), { namespace: 'shop' }),
+    ).rejects.toThrow(/prod\/shop: unverified: the backend gave no evidence/);
+
+    const out = await run(fakeReadiness([unverified]), {
+      namespace: 'shop',
+      overrideBlockers: true,
+    });
+    expect([out.fromStage, out.toStage]).toEqual(['permissive', 'strict']);
+    expect(out.blockers).toEqual([
+      expect.stringMatching(/^prod\/shop: unverified: No telemetry/),
     ]);
   });
 

@@ -34,6 +34,19 @@ function waveStage(stage: string): MtlsStage {
   return 'permissive';
 }
 
+/**
+ * An `unverified` namespace as refusals: each reason the evidence falls
+ * short (no telemetry, a short window, partial data).
+ */
+function unverifiedBlockers(entry: NamespaceReadiness): string[] {
+  if (entry.stage !== 'unverified') return [];
+  const where = `${entry.cluster}/${entry.namespace}`;
+  const reasons = entry.unverifiedReasons ?? [];
+  return reasons.length
+    ? reasons.map(r => `${where}: unverified: ${r.message}`)
+    : [`${where}: unverified: the backend gave no evidence of readiness`];
+}
+
 const WAVE_ORDER: MtlsStage[] = ['not-enrolled', 'permissive', 'strict'];
 
 /** The least advanced stage across clusters: a namespace moves as one. */
@@ -59,7 +72,7 @@ export function createMtlsAdvanceAction(options: {
   return createTemplateAction({
     id: ACTION_ID,
     description:
-      'Moves a namespace to its next mTLS stage (not-enrolled -> permissive -> strict). Reads the namespace\u2019s readiness from the MeshPortal backend first and refuses to go STRICT while blockers exist, unless overrideBlockers is true.',
+      'Moves a namespace to its next mTLS stage (not-enrolled -> permissive -> strict). Reads the namespace\u2019s readiness from the MeshPortal backend first and refuses to go STRICT while blockers exist or the verdict is unverified (no telemetry, a window shorter than configured, partial data), unless overrideBlockers is true.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -97,7 +110,9 @@ export function createMtlsAdvanceAction(options: {
           z
             .boolean()
             .optional()
-            .describe('Go STRICT even though blockers exist'),
+            .describe(
+              'Go STRICT even though blockers exist or the verdict is unverified',
+            ),
         path: z =>
           z
             .string()
@@ -118,7 +133,9 @@ export function createMtlsAdvanceAction(options: {
         blockers: z =>
           z
             .array(z.string())
-            .describe('Blockers overridden (empty unless overrideBlockers)'),
+            .describe(
+              'Blockers and unverified reasons overridden (empty unless overrideBlockers)',
+            ),
       },
     },
     async handler(ctx) {
@@ -164,11 +181,15 @@ export function createMtlsAdvanceAction(options: {
       }
       const from = currentStage(entries);
       const to = nextMtlsStage(from);
-      // Blockers say what breaks under STRICT; PERMISSIVE accepts plaintext,
-      // so enrolling is never blocked.
+      // Blockers say what breaks under STRICT, and an unverified verdict
+      // that nothing proves it would not; PERMISSIVE accepts plaintext, so
+      // enrolling is never blocked.
       const blockers =
         to === 'strict'
-          ? entries.flatMap(e => e.blockers.map(describeBlocker))
+          ? entries.flatMap(e => [
+              ...e.blockers.map(describeBlocker),
+              ...unverifiedBlockers(e),
+            ])
           : [];
       if (blockers.length && input.overrideBlockers !== true) {
         throw refusal(

@@ -18,7 +18,7 @@ import {
  */
 export type NamespaceReadiness = Pick<
   NamespaceAdoption,
-  'cluster' | 'namespace' | 'stage' | 'blockers'
+  'cluster' | 'namespace' | 'stage' | 'blockers' | 'unverifiedReasons'
 >;
 
 /**
@@ -106,6 +106,12 @@ export class HttpMeshReadinessClient implements MeshReadinessService {
         namespace: n.namespace,
         stage: n.stage,
         blockers: Array.from(n.blockers, b => ({ ...b })),
+        unverifiedReasons: Array.isArray(n.unverifiedReasons)
+          ? Array.from(n.unverifiedReasons, r => ({
+              code: r?.code,
+              message: String(r?.message ?? ''),
+            }))
+          : [],
       });
     }
     return result;

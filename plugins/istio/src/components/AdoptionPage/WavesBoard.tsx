@@ -1,5 +1,7 @@
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Switch from '@material-ui/core/Switch';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
@@ -12,7 +14,12 @@ import {
   ReadinessStage,
   describeBlocker,
 } from '@meshportal/plugin-istio-common';
-import { STAGES, STAGE_LABELS, StageStatus } from '../meshStatus';
+import {
+  STAGES,
+  STAGE_LABELS,
+  StageStatus,
+  UnverifiedReasons,
+} from '../meshStatus';
 import { ToolLinkList } from '../EntityMeshContent/WorkloadsTable';
 
 const useStyles = makeStyles(theme => ({
@@ -64,11 +71,21 @@ function BlockersDialog(props: {
               : '.'}
           </Typography>
         )}
-        {!strict && namespace.blockers.length === 0 && (
-          <Typography>
-            Nothing known breaks: every workload has a proxy and no plaintext
-            caller was observed.
-          </Typography>
+        {!strict &&
+          namespace.blockers.length === 0 &&
+          namespace.stage !== 'unverified' && (
+            <Typography>
+              Nothing known breaks: every workload has a proxy and no plaintext
+              caller was observed.
+            </Typography>
+          )}
+        {namespace.stage === 'unverified' && (
+          <>
+            <Typography>
+              Nothing known breaks, but nothing proves it either:
+            </Typography>
+            <UnverifiedReasons reasons={namespace.unverifiedReasons} />
+          </>
         )}
         {namespace.blockers.length > 0 && (
           <ul>
@@ -96,69 +113,96 @@ function BlockersDialog(props: {
 export function WavesBoard(props: { namespaces: NamespaceAdoption[] }) {
   const classes = useStyles();
   const [open, setOpen] = useState<NamespaceAdoption | undefined>();
-  const columns = namespacesByStage(props.namespaces);
+  // The control plane is no wave of its own: left out unless asked for.
+  const [showControlPlane, setShowControlPlane] = useState(false);
+  const controlPlane = props.namespaces.filter(ns => ns.controlPlane);
+  const columns = namespacesByStage(
+    showControlPlane
+      ? props.namespaces
+      : props.namespaces.filter(ns => !ns.controlPlane),
+  );
   return (
-    <div className={classes.board}>
-      {STAGES.map(stage => (
-        <section
-          key={stage}
-          className={classes.column}
-          aria-label={`${STAGE_LABELS[stage]} namespaces`}
-        >
-          <Typography variant="subtitle1" component="h3">
-            <StageStatus stage={stage} /> ({columns[stage].length})
-          </Typography>
-          {columns[stage].map(ns => (
-            <Paper
-              key={`${ns.cluster}/${ns.namespace}`}
-              className={classes.card}
-              variant="outlined"
-            >
-              <Typography variant="subtitle2" component="h4">
-                {ns.namespace}
-              </Typography>
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                display="block"
-              >
-                {ns.cluster} · {ns.counts.enrolled} of {ns.counts.workloads} in
-                mesh · {ns.counts.strict} STRICT
-              </Typography>
-              <Typography variant="body2">
-                {ns.blockers.length} blocker
-                {ns.blockers.length === 1 ? '' : 's'}
-              </Typography>
-              {stage === 'strict' && ns.blockers.length > 0 && (
-                <Button
-                  size="small"
-                  color="primary"
-                  onClick={() => setOpen(ns)}
-                  aria-label={`What fails in ${ns.namespace} on ${ns.cluster} at STRICT`}
-                >
-                  What fails at STRICT?
-                </Button>
-              )}
-              {stage !== 'strict' && (
-                <Button
-                  size="small"
-                  color="primary"
-                  onClick={() => setOpen(ns)}
-                  aria-label={`What breaks if ${ns.namespace} on ${ns.cluster} goes STRICT now`}
-                >
-                  What breaks if STRICT now?
-                </Button>
-              )}
-              <Typography variant="caption" display="block">
-                <ToolLinkList links={ns.links} label={ns.namespace} />
-              </Typography>
-            </Paper>
-          ))}
-        </section>
-      ))}
-      {open && (
-        <BlockersDialog namespace={open} onClose={() => setOpen(undefined)} />
+    <>
+      {controlPlane.length > 0 && (
+        <FormControlLabel
+          control={
+            <Switch
+              checked={showControlPlane}
+              onChange={e => setShowControlPlane(e.target.checked)}
+              color="primary"
+            />
+          }
+          label={`Show the control-plane namespace (${[
+            ...new Set(controlPlane.map(ns => ns.namespace)),
+          ].join(', ')})`}
+        />
       )}
-    </div>
+      <div className={classes.board}>
+        {STAGES.map(stage => (
+          <section
+            key={stage}
+            className={classes.column}
+            aria-label={`${STAGE_LABELS[stage]} namespaces`}
+          >
+            <Typography variant="subtitle1" component="h3">
+              <StageStatus stage={stage} /> ({columns[stage].length})
+            </Typography>
+            {columns[stage].map(ns => (
+              <Paper
+                key={`${ns.cluster}/${ns.namespace}`}
+                className={classes.card}
+                variant="outlined"
+              >
+                <Typography variant="subtitle2" component="h4">
+                  {ns.namespace}
+                </Typography>
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  display="block"
+                >
+                  {ns.cluster} · {ns.counts.enrolled} of {ns.counts.workloads}{' '}
+                  in mesh · {ns.counts.strict} STRICT
+                </Typography>
+                <Typography variant="body2">
+                  {ns.blockers.length} blocker
+                  {ns.blockers.length === 1 ? '' : 's'}
+                </Typography>
+                <UnverifiedReasons
+                  reasons={ns.unverifiedReasons}
+                  variant="caption"
+                />
+                {stage === 'strict' && ns.blockers.length > 0 && (
+                  <Button
+                    size="small"
+                    color="primary"
+                    onClick={() => setOpen(ns)}
+                    aria-label={`What fails in ${ns.namespace} on ${ns.cluster} at STRICT`}
+                  >
+                    What fails at STRICT?
+                  </Button>
+                )}
+                {stage !== 'strict' && (
+                  <Button
+                    size="small"
+                    color="primary"
+                    onClick={() => setOpen(ns)}
+                    aria-label={`What breaks if ${ns.namespace} on ${ns.cluster} goes STRICT now`}
+                  >
+                    What breaks if STRICT now?
+                  </Button>
+                )}
+                <Typography variant="caption" display="block">
+                  <ToolLinkList links={ns.links} label={ns.namespace} />
+                </Typography>
+              </Paper>
+            ))}
+          </section>
+        ))}
+        {open && (
+          <BlockersDialog namespace={open} onClose={() => setOpen(undefined)} />
+        )}
+      </div>
+    </>
   );
 }

@@ -3,6 +3,7 @@ import {
   StatusAborted,
   StatusError,
   StatusOK,
+  StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -15,8 +16,16 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
 import { ReactNode } from 'react';
-import { EntityPosture, ReadinessStage } from '@meshportal/plugin-istio-common';
-import { MtlsModeStatus, SeverityStatus } from '../meshStatus';
+import {
+  EntityPosture,
+  ReadinessStage,
+  UnverifiedReason,
+} from '@meshportal/plugin-istio-common';
+import {
+  MtlsModeStatus,
+  SeverityStatus,
+  UnverifiedReasons,
+} from '../meshStatus';
 import { EntityMeshStateView, StaleNotice } from '../states/EntityMeshStates';
 import { useEntityMesh } from '../useEntityMesh';
 import { summarizeMesh } from './meshSummary';
@@ -49,7 +58,21 @@ function Fact(props: { label: string; children: ReactNode }) {
 }
 
 /** The answer to "can this service go STRICT?", in words and an icon. */
-function ReadinessStatus(props: { stage: ReadinessStage; blockers: number }) {
+/** What most keeps an `unverified` verdict from being proven, in a few words. */
+function unverifiedSummary(reasons: UnverifiedReason[] = []): string {
+  const codes = new Set(reasons.map(r => r.code));
+  if (codes.has('partial')) return 'part of the cluster is unreadable';
+  if (codes.has('no-telemetry')) return 'no telemetry';
+  if (codes.has('window-too-short'))
+    return 'telemetry covers less than the window';
+  return 'no evidence';
+}
+
+function ReadinessStatus(props: {
+  stage: ReadinessStage;
+  blockers: number;
+  reasons?: UnverifiedReason[];
+}) {
   const { stage, blockers } = props;
   const count = `${blockers} blocker${blockers === 1 ? '' : 's'}`;
   switch (stage) {
@@ -61,6 +84,13 @@ function ReadinessStatus(props: { stage: ReadinessStage; blockers: number }) {
       return <StatusWarning>Not yet: {count}</StatusWarning>;
     case 'exception':
       return <StatusError>Exception: mTLS disabled ({count})</StatusError>;
+    case 'unverified':
+      // Neutral, never green: nothing known blocks STRICT, nothing proves it.
+      return (
+        <StatusPending>
+          Unverified: {unverifiedSummary(props.reasons)}
+        </StatusPending>
+      );
     default:
       return <StatusAborted>Not enrolled ({count})</StatusAborted>;
   }
@@ -104,7 +134,15 @@ function MeshCardBody(props: { posture: EntityPosture }) {
           )}
         </Fact>
         <Fact label="Ready for STRICT">
-          <ReadinessStatus stage={summary.stage} blockers={summary.blockers} />
+          <ReadinessStatus
+            stage={summary.stage}
+            blockers={summary.blockers}
+            reasons={props.posture.readiness.unverifiedReasons}
+          />
+          <UnverifiedReasons
+            reasons={props.posture.readiness.unverifiedReasons}
+            variant="caption"
+          />
         </Fact>
         <Fact label="Findings">
           {summary.findingCount === 0 ? (

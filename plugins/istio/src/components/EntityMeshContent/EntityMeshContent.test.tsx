@@ -394,6 +394,110 @@ describe('EntityMeshContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows an unverified verdict as neutral with its reason, and the evidence per port', async () => {
+    const observedAt = '2026-11-22T01:00:00.000Z';
+    const hoursAgo = (h: number) =>
+      new Date(Date.parse(observedAt) - h * 3_600_000).toISOString();
+    const cluster = clusterPosture({
+      workloads: [workload()],
+      telemetry: {
+        available: true,
+        window: '24h',
+        windowSeconds: 86_400,
+        observedAt,
+        callers: [],
+        sources: [],
+        evidence: [
+          {
+            namespace: 'bookinfo',
+            workload: 'reviews-v1',
+            observedSince: hoursAgo(2),
+            ports: [
+              {
+                port: '9080',
+                requests: 400,
+                mtlsRequests: 300,
+                tcpConnections: 0,
+                mtlsTcpConnections: 0,
+                requestsMtlsShare: 0.75,
+                tcpMtlsShare: null,
+                lastPlaintextAt: hoursAgo(3),
+              },
+              {
+                port: '9090',
+                requests: 0,
+                mtlsRequests: 0,
+                tcpConnections: 20,
+                mtlsTcpConnections: 20,
+                requestsMtlsShare: null,
+                tcpMtlsShare: 1,
+              },
+            ],
+          },
+        ],
+      },
+      readiness: {
+        stage: 'unverified',
+        blockers: [],
+        exceptions: [],
+        telemetryUnknown: false,
+        unverifiedReasons: [
+          {
+            code: 'window-too-short',
+            message:
+              'Telemetry covers 2 h of the 24 h observation window for bookinfo/reviews-v1',
+            workloads: ['bookinfo/reviews-v1'],
+          },
+        ],
+      },
+    });
+    const api = mockIstioApi({
+      getEntityPosture: jest.fn(async () => posture([cluster])),
+    });
+    renderContent(api);
+
+    const readiness = (await screen.findByText('Readiness for STRICT')).closest(
+      '.MuiCard-root',
+    ) as HTMLElement;
+    const stage = within(readiness).getByText('Unverified');
+    expect(stage.closest('[aria-label]')).toHaveAttribute(
+      'aria-label',
+      'Status pending',
+    );
+    expect(within(readiness).queryByLabelText('Status ok')).toBeNull();
+    expect(
+      within(readiness).getByText(
+        'Unverified: Telemetry covers 2 h of the 24 h observation window for bookinfo/reviews-v1',
+      ),
+    ).toBeInTheDocument();
+
+    const table = screen.getByRole('table', { name: 'mTLS evidence per port' });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => r.textContent);
+    // Workload, port, requests and connections over mTLS, plaintext last
+    // seen, metrics since.
+    expect(rows).toEqual([
+      [
+        'bookinfo/reviews-v1',
+        '9080',
+        '75% of 400',
+        '–',
+        '3 hours ago',
+        '2 hours ago',
+      ].join(''),
+      [
+        'bookinfo/reviews-v1',
+        '9090',
+        '–',
+        '100% of 20',
+        'Never in the window',
+        '2 hours ago',
+      ].join(''),
+    ]);
+  });
+
   it('explains the missing annotation on the tab too', async () => {
     const api = mockIstioApi();
     renderContent(api, plainEntity);

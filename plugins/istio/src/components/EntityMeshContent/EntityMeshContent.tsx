@@ -7,13 +7,14 @@ import {
   EntityPosture,
   describeBlocker,
 } from '@meshportal/plugin-istio-common';
-import { StageStatus, formatAge } from '../meshStatus';
+import { StageStatus, UnverifiedReasons, formatAge } from '../meshStatus';
 import { EntityMeshStateView, StaleNotice } from '../states/EntityMeshStates';
 import { useEntityMesh } from '../useEntityMesh';
 import { AuthorizationPolicies } from './AuthorizationPolicies';
 import { FindingsList } from './FindingsList';
 import { ObjectYaml } from './ObjectYaml';
 import { ObservedCallers } from './ObservedCallers';
+import { TrafficEvidence } from './TrafficEvidence';
 import { TrafficRoutes } from './TrafficRoutes';
 import { ToolLinkList, WorkloadsTable } from './WorkloadsTable';
 
@@ -25,6 +26,7 @@ function ReadinessCard(props: { posture: EntityPosture }) {
       titleTypographyProps={{ component: 'h2' }}
     >
       <StageStatus stage={readiness.stage} />
+      <UnverifiedReasons reasons={readiness.unverifiedReasons} />
       {readiness.blockers.length === 0 ? (
         <Typography variant="body2">
           Nothing known blocks STRICT mTLS.
@@ -113,6 +115,18 @@ function ClusterSection(props: { cluster: EntityClusterPosture }) {
           titleTypographyProps={{ component: 'h3' }}
         >
           <ObservedCallers traffic={cluster.telemetry} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="mTLS evidence"
+          subheader={`Server-reported traffic over the last ${cluster.telemetry.window}`}
+          titleTypographyProps={{ component: 'h3' }}
+        >
+          <TrafficEvidence
+            traffic={cluster.telemetry}
+            workloads={cluster.workloads.filter(w => w.dataplane !== 'none')}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
