@@ -157,6 +157,39 @@ test('a partially injected service says how many pods lack the proxy', async ({
   });
 });
 
+test('a service without telemetry is unverified, never ready, and says why', async ({
+  page,
+}, testInfo) => {
+  // statements is called by nobody in the demo's traffic: Prometheus has
+  // nothing on it, so nothing proves that STRICT would break no caller.
+  await signInAsGuest(page);
+  await openService(page, 'statements');
+  const verdict = fact(page, 'Ready for STRICT');
+  await expect(verdict).toContainText('Unverified: no telemetry');
+  await expect(verdict.getByLabel('Status pending')).toBeVisible();
+  await expect(verdict.getByLabel('Status ok')).toHaveCount(0);
+  const card = meshCard(page);
+  await page.waitForLoadState('networkidle');
+  await card.scrollIntoViewIfNeeded();
+  await card.screenshot({ path: testInfo.outputPath('unverified-card.png') });
+
+  await openTab(page, 'Service mesh');
+  await expect(
+    page.getByText(
+      /^Unverified: No inbound traffic recorded over the last 24 h for ledger\/statements/,
+    ),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole('table', { name: 'mTLS evidence per port' })
+      .getByText('No inbound traffic recorded over the last 24h'),
+  ).toBeVisible();
+  await page.screenshot({
+    path: testInfo.outputPath('unverified-service.png'),
+    fullPage: true,
+  });
+});
+
 test('a service outside the mesh links to the onboarding template', async ({
   page,
 }, testInfo) => {
@@ -224,6 +257,28 @@ test('the platform team sees adoption, waves and what blocks STRICT', async ({
   await expect(
     page.getByRole('region', { name: 'STRICT namespaces', exact: true }),
   ).toContainText('payments');
+
+  // The control plane is no wave: off the board until asked for, and then
+  // never "ready" (nothing proves it: no server-side telemetry on it).
+  await expect(page.getByRole('heading', { name: 'istio-system' })).toHaveCount(
+    0,
+  );
+  await page
+    .getByRole('checkbox', {
+      name: 'Show the control-plane namespace (istio-system)',
+    })
+    .check();
+  await expect(
+    page.getByRole('region', { name: 'Ready for STRICT namespaces' }),
+  ).not.toContainText('istio-system');
+  await expect(
+    page.getByRole('region', { name: 'Unverified namespaces' }),
+  ).toContainText('istio-system');
+  await page
+    .getByRole('checkbox', {
+      name: 'Show the control-plane namespace (istio-system)',
+    })
+    .uncheck();
 
   // channels still has pods without the proxy: going STRICT now would break them.
   await page

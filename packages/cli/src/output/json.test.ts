@@ -1,3 +1,4 @@
+import { analyzeMesh } from '@meshportal/plugin-istio-common';
 import { sampleReport } from '../testing/sampleReport';
 import { renderJson } from './json';
 
@@ -35,5 +36,61 @@ describe('renderJson', () => {
       'MESH001',
       'IST0102',
     ]);
+  });
+});
+
+describe('renderJson readiness', () => {
+  const pod = (namespace: string, name: string, sidecar: boolean) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: {
+      containers: [
+        { name: 'app', image: 'app:1' },
+        ...(sidecar ? [{ name: 'istio-proxy', image: 'proxyv2:1.24' }] : []),
+      ],
+    },
+  });
+  const namespace = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'istio-injection': 'enabled' } },
+  });
+
+  it('gives each namespace the portal verdict: without telemetry, unverified and never ready', () => {
+    const report = analyzeMesh([
+      namespace('ledger'),
+      pod('ledger', 'ledger-service', true),
+      namespace('channels'),
+      pod('channels', 'web-banking', false),
+    ]);
+    const { readiness } = JSON.parse(renderJson(report));
+    expect(readiness.map((r: { namespace: string }) => r.namespace)).toEqual([
+      'channels',
+      'ledger',
+    ]);
+    const [channels, ledger] = readiness;
+    // Nothing known blocks ledger; manifests prove nothing about its callers.
+    expect(ledger).toMatchObject({
+      stage: 'unverified',
+      blockers: [],
+      unverifiedReasons: [
+        {
+          code: 'no-telemetry',
+          workloads: ['ledger/ledger-service'],
+        },
+      ],
+    });
+    // A known blocker needs no telemetry to be one.
+    expect(channels.stage).not.toBe('unverified');
+    expect(channels.blockers).toEqual([
+      expect.objectContaining({
+        type: 'pods-without-proxy',
+        workload: 'web-banking',
+      }),
+    ]);
+    expect(
+      readiness.some((r: { stage: string }) => r.stage === 'ready-for-strict'),
+    ).toBe(false);
   });
 });

@@ -25,8 +25,15 @@ const adoption = {
     {
       cluster: 'prod-eu',
       namespace: 'shop',
-      stage: 'strict',
+      stage: 'unverified',
       blockers: [],
+      unverifiedReasons: [
+        {
+          code: 'window-too-short',
+          message: 'Telemetry covers 2 h of the 24 h observation window',
+          workloads: ['shop/web'],
+        },
+      ],
       counts: {},
       links: {},
     },
@@ -119,8 +126,22 @@ describe('HttpMeshReadinessClient', () => {
         namespace: 'shop',
         stage: 'permissive',
         blockers: [adoption.byNamespace[0].blockers[0]],
+        // An answer without reasons (an older backend) reads as none.
+        unverifiedReasons: [],
       },
-      { cluster: 'prod-eu', namespace: 'shop', stage: 'strict', blockers: [] },
+      {
+        cluster: 'prod-eu',
+        namespace: 'shop',
+        stage: 'unverified',
+        blockers: [],
+        // The reasons the gate refuses with, and only the fields it reads.
+        unverifiedReasons: [
+          {
+            code: 'window-too-short',
+            message: 'Telemetry covers 2 h of the 24 h observation window',
+          },
+        ],
+      },
     ]);
   });
 
