@@ -168,6 +168,24 @@ describe('proxy.HealthAnalyzer', () => {
       ).toEqual([]);
     });
 
+    it('tells a bare pod to change its manifest, as it has no template to patch', () => {
+      const bare = reviewsPod(
+        'debug',
+        restarted(4, '2026-06-01T11:50:00Z', 'OOMKilled'),
+      );
+      bare.metadata!.ownerReferences = undefined;
+      const [finding] = run([bare]);
+      expect(finding).toMatchObject({
+        code: 'MESH202',
+        resource: 'Pod shop/debug',
+      });
+      expect(finding.message).toContain(
+        'The istio-proxy of Pod shop/debug keeps restarting',
+      );
+      expect(finding.remediation).toContain('in the manifest of pod debug');
+      expect(finding.remediation).not.toContain('patch');
+    });
+
     it('takes the threshold from the options', () => {
       const pods = [
         reviewsPod('reviews-abc-1', restarted(2, '2026-06-01T11:59:00Z')),

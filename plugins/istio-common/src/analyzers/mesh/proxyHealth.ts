@@ -60,9 +60,14 @@ function lastTermination(status: ProxyContainerStatus): string {
   return `, last ${last.reason ?? 'terminated'}${exit}`;
 }
 
-function workloadRef(workload: WorkloadRecord): string {
-  const { kind, name } = workload.posture;
-  return kind === 'Pod' ? `pod/${name}` : `${kind.toLowerCase()}/${name}`;
+/** How to raise the proxy's memory limit: on the controller's template, or in a bare pod's manifest. */
+function memoryLimitCommand(workload: WorkloadRecord): string {
+  const { kind, namespace, name } = workload.posture;
+  const annotation = 'sidecar.istio.io/proxyMemoryLimit';
+  if (kind === 'Pod') {
+    return `# The proxy ran out of memory: set the annotation ${annotation} (for example 1Gi) in the manifest of pod ${name}, then recreate it`;
+  }
+  return `# The proxy ran out of memory: raise its limit on the pod template (this restarts the pods)\nkubectl -n ${namespace} patch ${kind.toLowerCase()}/${name} --type=merge -p '{"spec":{"template":{"metadata":{"annotations":{"${annotation}":"1Gi"}}}}}'`;
 }
 
 function notReadyFinding(
@@ -72,9 +77,13 @@ function notReadyFinding(
   const { namespace, kind, name } = workload.posture;
   const running = workload.pods.filter(p => proxyContainerStatus(p)).length;
   const first = pods[0][0].name;
-  const message = `${pods.length} of ${running} pod${
-    running === 1 ? '' : 's'
-  } of ${kind} ${namespace}/${name} with a proxy report it not ready: ${listOf(
+  const whose =
+    kind === 'Pod'
+      ? `Pod ${namespace}/${name} reports its proxy`
+      : `${pods.length} of ${running} pod${
+          running === 1 ? '' : 's'
+        } of ${kind} ${namespace}/${name} with a proxy report it`;
+  const message = `${whose} not ready: ${listOf(
     pods.map(([pod, status]) => `${pod.name} (${notReadyState(status)})`),
   )}. Their traffic, which the proxy intercepts, fails.`;
   const remediation = [
@@ -93,9 +102,13 @@ function restartingFinding(
   const oomKilled = pods.some(
     ([, s]) => s.lastTermination?.reason === 'OOMKilled',
   );
-  const message = `The istio-proxy of ${pods.length} pod${
-    pods.length === 1 ? '' : 's'
-  } of ${kind} ${namespace}/${name} keeps restarting: ${listOf(
+  const whose =
+    kind === 'Pod'
+      ? `Pod ${namespace}/${name}`
+      : `${pods.length} pod${
+          pods.length === 1 ? '' : 's'
+        } of ${kind} ${namespace}/${name}`;
+  const message = `The istio-proxy of ${whose} keeps restarting: ${listOf(
     pods.map(
       ([pod, s]) =>
         `${pod.name} (${s.restartCount} restarts${lastTermination(s)})`,
@@ -103,9 +116,7 @@ function restartingFinding(
   )}.`;
   const logs = `kubectl -n ${namespace} logs ${pods[0][0].name} -c istio-proxy --previous`;
   const remediation = oomKilled
-    ? `${logs}\n# The proxy ran out of memory: raise its limit on the pod template, then restart\nkubectl -n ${namespace} patch ${workloadRef(
-        workload,
-      )} --type=merge -p '{"spec":{"template":{"metadata":{"annotations":{"sidecar.istio.io/proxyMemoryLimit":"1Gi"}}}}}'`
+    ? `${logs}\n${memoryLimitCommand(workload)}`
     : logs;
   return findingAbout(DEFS.MESH202, workload.resource, message, remediation);
 }
