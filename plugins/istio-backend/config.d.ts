@@ -85,6 +85,12 @@ export interface Config {
        */
       clusterDomain?: string;
       /**
+       * Restarts from which an istio-proxy container that is crash-looping
+       * or restarted within the hour counts as restarting (MESH202). 3 by
+       * default.
+       */
+      proxyRestartThreshold?: number;
+      /**
        * Read the cluster from files (kubectl -o yaml dumps, multi-document
        * YAML, or directories of them) instead of an API server.
        */

@@ -69,6 +69,26 @@ describe('readIstioClusters', () => {
     );
   });
 
+  it('reads the proxy restart threshold and refuses one that is not a whole number from 1', () => {
+    const read = (proxyRestartThreshold?: number) =>
+      readIstioClusters(
+        new ConfigReader({
+          istio: {
+            clusters: [
+              { name: 'demo', snapshotPaths: ['/tmp'], proxyRestartThreshold },
+            ],
+          },
+        }),
+      )[0].proxyRestartThreshold;
+    expect(read(5)).toBe(5);
+    expect(read()).toBeUndefined();
+    for (const bad of [0, 2.5, -1]) {
+      expect(() => read(bad)).toThrow(
+        `istio cluster demo: proxyRestartThreshold must be a whole number from 1 (got ${bad})`,
+      );
+    }
+  });
+
   it('accepts a cluster given only as files', () => {
     const [files] = readIstioClusters(
       new ConfigReader({

@@ -32,6 +32,8 @@ export interface IstioClusterConfig {
    * default, `cluster.local`.
    */
   clusterDomain?: string;
+  /** Restarts from which a proxy counts as restarting; unset, the engine's default (3). */
+  proxyRestartThreshold?: number;
   snapshotPaths?: string[];
 }
 
@@ -160,6 +162,17 @@ export function readIstioClusters(root: Config): IstioClusterConfig[] {
         `istio cluster ${name}: clusterDomain "${clusterDomain}" ${domainProblem}`,
       );
     }
+    const proxyRestartThreshold = own?.getOptionalNumber(
+      'proxyRestartThreshold',
+    );
+    if (
+      proxyRestartThreshold !== undefined &&
+      !(Number.isInteger(proxyRestartThreshold) && proxyRestartThreshold >= 1)
+    ) {
+      throw new InputError(
+        `istio cluster ${name}: proxyRestartThreshold must be a whole number from 1 (got ${proxyRestartThreshold})`,
+      );
+    }
     if (!snapshotPaths?.length && !url && authProvider !== 'kubeconfig') {
       throw new InputError(
         `istio cluster ${name}: needs a url, a kubeconfig or snapshotPaths`,
@@ -191,6 +204,7 @@ export function readIstioClusters(root: Config): IstioClusterConfig[] {
       meshRootNamespace:
         own?.getOptionalString('meshRootNamespace') ?? 'istio-system',
       clusterDomain,
+      proxyRestartThreshold,
       snapshotPaths: snapshotPaths?.length ? snapshotPaths : undefined,
     };
   });

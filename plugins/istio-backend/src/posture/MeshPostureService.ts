@@ -228,6 +228,7 @@ export class MeshPostureService {
         observedKinds: observedKinds(source.status()),
         now: new Date(this.now),
         rootCertificates: rootCertificatesOf(objects),
+        proxyRestartThreshold: config?.proxyRestartThreshold,
       });
       const report = analyzeSnapshot(snapshot);
       this.scheduleCertificateReview(source, snapshot);

@@ -147,7 +147,11 @@ describe('istio backend router', () => {
     expect(res.body.clusters[0].services[0].virtualServices[0].name).toBe(
       'checkout',
     );
-    expect(res.body.readiness.stage).toBe('ready-for-strict');
+    // No Prometheus in this backend: nothing known blocks, nothing proves it.
+    expect(res.body.readiness).toMatchObject({
+      stage: 'unverified',
+      unverifiedReasons: [{ code: 'no-telemetry' }],
+    });
   });
 
   it('answers 404 for an entity the user may not read, and for unknown ones', async () => {
@@ -210,7 +214,7 @@ describe('istio backend router', () => {
       res.body.byNamespace.map((n: any) => [n.namespace, n.stage]),
     ).toEqual([
       ['legacy', 'not-enrolled'],
-      ['shop', 'ready-for-strict'],
+      ['shop', 'unverified'],
     ]);
 
     const filtered = await request(backend.server)

@@ -618,16 +618,16 @@ describeWithPrometheus('the STRICT verdict against a real Prometheus', () => {
 
     // 8080, over 24 h: 10 mTLS requests a minute all along, 5 plaintext a
     // minute for the first 4 hours: 14,400 against 1,200.
-    const http = byPort['8080'];
-    expect(http.mtlsRequests / 14_400).toBeGreaterThan(0.95);
-    expect(http.mtlsRequests / 14_400).toBeLessThan(1.05);
-    expect(http.requests - http.mtlsRequests).toBeGreaterThan(1_100);
-    expect(http.requests - http.mtlsRequests).toBeLessThan(1_300);
-    expect(http.requestsMtlsShare).toBeGreaterThan(0.91);
-    expect(http.requestsMtlsShare).toBeLessThan(0.94);
-    expect(http.tcpMtlsShare).toBeNull();
+    const port8080 = byPort['8080'];
+    expect(port8080.mtlsRequests / 14_400).toBeGreaterThan(0.95);
+    expect(port8080.mtlsRequests / 14_400).toBeLessThan(1.05);
+    expect(port8080.requests - port8080.mtlsRequests).toBeGreaterThan(1_100);
+    expect(port8080.requests - port8080.mtlsRequests).toBeLessThan(1_300);
+    expect(port8080.requestsMtlsShare).toBeGreaterThan(0.91);
+    expect(port8080.requestsMtlsShare).toBeLessThan(0.94);
+    expect(port8080.tcpMtlsShare).toBeNull();
     // Plaintext stopped 20 hours ago; seen to within the 5-minute rate.
-    const lastSeen = Date.now() - Date.parse(http.lastPlaintextAt!);
+    const lastSeen = Date.now() - Date.parse(port8080.lastPlaintextAt!);
     expect(lastSeen).toBeGreaterThan(19.8 * 3600_000);
     expect(lastSeen).toBeLessThan(20.05 * 3600_000);
 
