@@ -14,6 +14,13 @@ log "starting the demo's Prometheus on http://127.0.0.1:9095"
 node packages/bench/bin/demo-prometheus.js &
 prometheus_pid=$!
 trap 'kill "$prometheus_pid" 2>/dev/null || true' EXIT
+# The backend's history backfill reads the first adoption report: wait for
+# Prometheus to listen so that report already has the traffic.
+for _ in $(seq 1 180); do
+  kill -0 "$prometheus_pid" 2>/dev/null || break
+  (exec 3<>/dev/tcp/127.0.0.1/9095) 2>/dev/null && break
+  sleep 1
+done
 
 log "starting the demo on http://localhost:3000 (backend :7007)"
 node "$YARN_RELEASE" start
