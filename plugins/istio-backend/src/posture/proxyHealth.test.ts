@@ -154,6 +154,22 @@ describe('proxy and certificate health through the backend', () => {
     ).toBe(true);
   });
 
+  it('takes the restart threshold from the cluster configuration', async () => {
+    mesh = await startMeshBackend({
+      objects: meshWithCheckoutProxies('docker.io/istio/proxyv2:1.24.1', [
+        ready,
+        crashLooping,
+      ]),
+      cluster: { proxyRestartThreshold: 10 },
+    });
+    const { body } = await mesh.get(CHECKOUT);
+    // Six restarts are under the configured ten; not ready all the same.
+    expect(keys(body)).toContain('MESH201 Pod shop/checkout-1');
+    expect(keys(body).filter((k: string) => k.startsWith('MESH202'))).toEqual(
+      [],
+    );
+  });
+
   it('warns of a root expiring within 30 days and of a proxy older than istiod, neither blocking STRICT', async () => {
     mesh = await startMeshBackend({
       objects: [
