@@ -96,6 +96,23 @@ export interface Config {
        */
       snapshotPaths?: string[];
     }>;
+    /**
+     * How long an API server may stay silent. A silent connection (accepted,
+     * never answered) is noticed within `watchIdleTimeout` plus
+     * `requestTimeout`: 50 s with the defaults.
+     */
+    apiServer?: {
+      /**
+       * Longest silence of one request (connecting, the TLS handshake, the
+       * answer, each read of a list), as a duration; `{ seconds: 20 }` by default.
+       */
+      requestTimeout?: HumanDuration | string;
+      /**
+       * A watch with no event and no bookmark for this long is restarted;
+       * `{ seconds: 30 }` by default.
+       */
+      watchIdleTimeout?: HumanDuration | string;
+    };
     telemetry?: {
       /**
        * Deprecated: use `istio.readiness.observationWindow`. A Prometheus

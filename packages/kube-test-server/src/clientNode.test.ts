@@ -11,6 +11,7 @@ import {
   V1Pod,
   Watch,
 } from '@kubernetes/client-node';
+import { connect } from 'node:net';
 import { KubeTestServer, startKubeTestServer } from './index';
 
 function pod(
@@ -362,6 +363,71 @@ spec: {hosts: [ratings]}
     await server.setOutage(false);
     expect(server.url).toBe(url);
     expect((await core.listNamespace()).items).toEqual([]);
+  });
+
+  it('starts in an outage when asked and listens on the reserved port once it ends', async () => {
+    const down = await startKubeTestServer({ outage: true });
+    try {
+      const client = clientFor(down).makeApiClient(CoreV1Api);
+      await expect(client.listNamespace()).rejects.toThrow(/ECONNREFUSED/);
+      await down.setOutage(false);
+      expect((await client.listNamespace()).items).toEqual([]);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('black hole: accepts connections, never answers a request or a watch, and resets them when lifted', async () => {
+    const watched: string[] = [];
+    let watchEnded: unknown = 'open';
+    const watch = await new Watch(clientFor(server)).watch(
+      '/api/v1/pods',
+      { allowWatchBookmarks: true },
+      type => watched.push(type),
+      err => {
+        watchEnded = err ?? null;
+      },
+    );
+    aborts.push(watch);
+    await waitFor(() => (watched.includes('BOOKMARK') ? true : undefined));
+
+    server.setBlackHole(true);
+    const before = server.requests().length;
+    watched.length = 0;
+    // A request on a new connection: the socket is accepted, then nothing.
+    const pending = core.listNamespace().then(
+      () => 'answered',
+      (e: Error) => `failed: ${e.message}`,
+    );
+    const socket = connect(server.port, '127.0.0.1');
+    const accepted = await new Promise<boolean>(resolve => {
+      socket.once('connect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+    });
+    const received: Array<string | Buffer> = [];
+    socket.on('data', chunk => received.push(chunk));
+    socket.write('GET /version HTTP/1.1\r\nHost: x\r\n\r\n');
+    server.load([pod('a', 'shop')]);
+    // Ten bookmark intervals: the open watch gets neither the change nor a bookmark.
+    const outcome = await Promise.race([
+      pending,
+      new Promise(r => setTimeout(() => r('silent'), 1000)),
+    ]);
+    expect(outcome).toBe('silent');
+    expect(accepted).toBe(true);
+    expect(received).toEqual([]);
+    expect(watched).toEqual([]);
+    expect(watchEnded).toBe('open');
+    expect(server.requests().length).toBe(before);
+
+    server.setBlackHole(false);
+    // The held connections are reset: the request fails, the watch ends.
+    expect(await pending).toMatch(/^failed/);
+    await waitFor(() => (watchEnded !== 'open' ? true : undefined));
+    socket.destroy();
+    expect(
+      (await core.listNamespace()).items.map(n => n.metadata?.name),
+    ).toEqual([]);
   });
 
   it('delays answers by the configured latency', async () => {

@@ -7,7 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, Server } from 'node:https';
-import { AddressInfo, Socket } from 'node:net';
+import {
+  AddressInfo,
+  createServer as createTcpServer,
+  Server as TcpServer,
+  Socket,
+} from 'node:net';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ApiResourceType, ResourceCatalog, resourceKey } from './catalog';
 import { testCertificate } from './certificate';
@@ -95,6 +100,11 @@ export interface KubeTestServerOptions {
   /** Objects to load at start. */
   objects?: unknown[];
   /**
+   * Start in an outage: a free port is chosen, then nothing listens on it
+   * until `setOutage(false)` (a cluster down when its client starts).
+   */
+  outage?: boolean;
+  /**
    * Answer aggregated discovery (apidiscovery.k8s.io/v2) when asked
    * (default true); false serves only the legacy documents, as old servers.
    */
@@ -149,6 +159,13 @@ export interface KubeTestServer {
    * see ECONNREFUSED. Off: listens again on the same port.
    */
   setOutage(down: boolean): Promise<void>;
+  /**
+   * Black hole on: connections are still accepted but nothing is ever
+   * answered: new connections get no TLS handshake, requests on open
+   * connections no response, open watches no event or bookmark. Off:
+   * every connection held meanwhile is reset and new ones are served.
+   */
+  setBlackHole(on: boolean): void;
   /** Compacts the history: every resourceVersion before now gets 410. */
   expireHistory(): void;
   /** Answers 403 for a kind from now on (`false` lifts it). */
@@ -248,12 +265,17 @@ class TestServer implements KubeTestServer {
   private readonly forbidden = new Set<string>();
   private readonly watches = new Set<OpenWatch>();
   private readonly sockets = new Set<Socket>();
+  /** Connections the black hole swallowed: reset when it closes. */
+  private readonly held = new Set<Socket>();
+  private blackHole = false;
   private log: RequestRecord[] = [];
   private latency: number;
   private readonly bookmarkInterval: number;
   private readonly gitVersion: string;
   private readonly aggregatedDiscovery: boolean;
   private readonly https: Server;
+  /** Accepts connections and hands them to `https`, or holds them (black hole). */
+  private readonly tcp: TcpServer;
 
   constructor(opts: KubeTestServerOptions) {
     const cert = testCertificate();
@@ -272,9 +294,14 @@ class TestServer implements KubeTestServer {
         this.handle(req, res);
       },
     );
-    this.https.on('connection', socket => {
+    this.tcp = createTcpServer(socket => {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.held.delete(socket);
+      });
+      if (this.blackHole) this.hold(socket);
+      else this.https.emit('connection', socket);
     });
     // A client that gives up mid-handshake must not crash the test run.
     this.https.on('tlsClientError', () => undefined);
@@ -287,10 +314,10 @@ class TestServer implements KubeTestServer {
 
   listen(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.https.once('error', reject);
-      this.https.listen(port, '127.0.0.1', () => {
-        this.https.off('error', reject);
-        this.port = (this.https.address() as AddressInfo).port;
+      this.tcp.once('error', reject);
+      this.tcp.listen(port, '127.0.0.1', () => {
+        this.tcp.off('error', reject);
+        this.port = (this.tcp.address() as AddressInfo).port;
         resolve();
       });
     });
@@ -468,16 +495,37 @@ class TestServer implements KubeTestServer {
 
   async setOutage(down: boolean): Promise<void> {
     if (down) {
-      if (!this.https.listening) return;
+      if (!this.tcp.listening) return;
       const closed = new Promise<void>(resolve =>
-        this.https.close(() => resolve()),
+        this.tcp.close(() => resolve()),
       );
       for (const w of [...this.watches]) w.stop();
       for (const s of this.sockets) s.destroy();
       await closed;
-    } else if (!this.https.listening) {
+    } else if (!this.tcp.listening) {
       await this.listen(this.port);
     }
+  }
+
+  setBlackHole(on: boolean): void {
+    this.blackHole = on;
+    if (on) {
+      // Open watches stay open and go silent.
+      for (const w of [...this.watches]) {
+        w.stop();
+        if (w.res.socket) this.hold(w.res.socket);
+      }
+      return;
+    }
+    for (const socket of [...this.held]) socket.destroy();
+    this.held.clear();
+  }
+
+  /** Keeps a connection open without ever reading or writing it. */
+  private hold(socket: Socket) {
+    this.held.add(socket);
+    // A client giving up resets it; that must not crash the test run.
+    socket.on('error', () => undefined);
   }
 
   expireHistory(): void {
@@ -567,6 +615,12 @@ class TestServer implements KubeTestServer {
       verb: 'get',
     };
     this.log.push(record);
+    if (this.blackHole && req.socket) {
+      // A request on a connection opened before the black hole: no answer.
+      record.path = new URL(req.url ?? '/', 'https://127.0.0.1').pathname;
+      this.hold(req.socket);
+      return;
+    }
     try {
       await this.serve(req, res, record);
     } catch (err) {
@@ -1225,5 +1279,6 @@ export async function startKubeTestServer(
 ): Promise<KubeTestServer> {
   const server = new TestServer(options);
   await server.listen(0);
+  if (options.outage) await server.setOutage(true);
   return server;
 }

@@ -7,6 +7,7 @@ import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@meshportal/plugin-istio-common';
 import { AdoptionService } from './adoption/AdoptionService';
+import { readApiServerConfig } from './clusters/apiServerConfig';
 import { readIstioClusters } from './clusters/config';
 import { KubeClusterSource } from './clusters/KubeClusterSource';
 import { SnapshotFileSource } from './clusters/SnapshotFileSource';
@@ -57,6 +58,7 @@ export const istioPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(istioPermissions);
 
         const clusters = readIstioClusters(config);
+        const apiServer = readApiServerConfig(config);
         const sources: ClusterSource[] = clusters.map(cluster =>
           cluster.snapshotPaths
             ? new SnapshotFileSource(
@@ -64,7 +66,7 @@ export const istioPlugin = createBackendPlugin({
                 cluster.snapshotPaths,
                 logger,
               )
-            : new KubeClusterSource(cluster, logger),
+            : new KubeClusterSource(cluster, logger, apiServer),
         );
         const { window, timeoutMs } = readTelemetryConfig(config);
         const telemetry = new TelemetryService(
@@ -99,6 +101,7 @@ export const istioPlugin = createBackendPlugin({
           ready: () =>
             sources.length > 0 &&
             sources.every(s => posture.clusterReport(s.cluster) !== undefined),
+          gaps: () => posture.reportGaps(),
           periodMs: durationToMilliseconds(frequency),
           retentionMs: durationToMilliseconds(retention),
           logger,

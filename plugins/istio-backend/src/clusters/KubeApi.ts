@@ -27,7 +27,16 @@ export interface WatchEvent {
   object: any;
 }
 
-const LIST_TIMEOUT_MS = 60_000;
+/** A request or a watch that went silent: the name the problem reason reads. */
+class SilenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** How a watch stream ended without an error. @public */
+export type WatchEnd = 'closed' | 'idle';
 
 /**
  * The few API server calls the backend makes: GET of a list, and a watch
@@ -73,10 +82,14 @@ export class KubeApi {
     return new KubeApi(new URL(cluster.url!), async () => settings);
   }
 
+  /**
+   * `timeoutMs` bounds every silence of the connection: connecting, the
+   * TLS handshake, the wait for the headers and each read of the body.
+   */
   private async request(
     path: string,
     signal: AbortSignal,
-    timeoutMs?: number,
+    timeoutMs: number,
   ): Promise<http.IncomingMessage> {
     const settings = await this.settings();
     const url = new URL(path, this.server);
@@ -98,7 +111,9 @@ export class KubeApi {
         resolve,
       );
       req.on('timeout', () =>
-        req.destroy(new Error(`request timed out after ${timeoutMs} ms`)),
+        req.destroy(
+          new SilenceError(`no answer from the API server in ${timeoutMs} ms`),
+        ),
       );
       req.on('error', reject);
       req.end();
@@ -126,8 +141,12 @@ export class KubeApi {
   }
 
   /** GET returning parsed JSON; throws {@link KubeApiError} on non-2xx. */
-  async getJson(path: string, signal: AbortSignal): Promise<any> {
-    const res = await this.request(path, signal, LIST_TIMEOUT_MS);
+  async getJson(
+    path: string,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<any> {
+    const res = await this.request(path, signal, timeoutMs);
     if ((res.statusCode ?? 0) >= 300) throw await KubeApi.failure(res);
     const chunks: Buffer[] = [];
     for await (const chunk of res) chunks.push(chunk as Buffer);
@@ -135,40 +154,62 @@ export class KubeApi {
   }
 
   /**
-   * Streams watch events until the server closes the stream (resolves) or
-   * the connection fails (rejects). A watch ERROR event rejects with its code.
-   * `onOpen` is called once the server has accepted the watch.
+   * Streams watch events until the server closes the stream (resolves
+   * `closed`), nothing (not even a bookmark) arrived for `idleMs` (resolves
+   * `idle`: the caller restarts the watch) or the connection fails
+   * (rejects). A watch ERROR event rejects with its code. The headers must
+   * arrive within `timeoutMs`; `onOpen` is called once they have.
    */
   async watch(
     path: string,
     signal: AbortSignal,
-    idleMs: number,
+    timeouts: { timeoutMs: number; idleMs: number },
     onEvent: (event: WatchEvent) => void,
     onOpen?: () => void,
-  ): Promise<void> {
-    const res = await this.request(path, signal, idleMs);
+  ): Promise<WatchEnd> {
+    const res = await this.request(path, signal, timeouts.timeoutMs);
     if ((res.statusCode ?? 0) >= 300) throw await KubeApi.failure(res);
+    // From here silence is judged per event, not per socket read.
+    res.socket?.setTimeout(0);
+    let idle = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        res.destroy();
+      }, timeouts.idleMs);
+    };
+    arm();
     onOpen?.();
     let buffered = '';
     res.setEncoding('utf8');
-    for await (const chunk of res) {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf('\n');
-        if (!line) continue;
-        const event = JSON.parse(line) as WatchEvent;
-        if (event.type === 'ERROR') {
-          const status = event.object ?? {};
-          throw new KubeApiError(
-            Number(status.code) || 500,
-            `watch: ${status.message ?? 'error event'}`,
-          );
+    try {
+      for await (const chunk of res) {
+        arm();
+        buffered += chunk;
+        let newline = buffered.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          newline = buffered.indexOf('\n');
+          if (!line) continue;
+          const event = JSON.parse(line) as WatchEvent;
+          if (event.type === 'ERROR') {
+            const status = event.object ?? {};
+            throw new KubeApiError(
+              Number(status.code) || 500,
+              `watch: ${status.message ?? 'error event'}`,
+            );
+          }
+          onEvent(event);
         }
-        onEvent(event);
       }
+    } catch (error) {
+      if (!idle) throw error;
+    } finally {
+      clearTimeout(timer);
     }
+    return idle ? 'idle' : 'closed';
   }
 }

@@ -241,7 +241,7 @@ describe('KubeClusterSource', () => {
     expect(s.status().kinds[0].state).toBe('synced');
   });
 
-  it('reports forbidden kinds and absent Istio CRDs, serving the rest', async () => {
+  it('marks a forbidden kind missing and the cluster degraded; absent Istio CRDs are not missing', async () => {
     server = await startKubeTestServer({
       omitIstio: true,
       forbid: ['Pod'],
@@ -259,7 +259,11 @@ describe('KubeClusterSource', () => {
       PeerAuthentication: 'absent',
       VirtualService: 'absent',
     });
-    expect(s.status().degraded).toBe(false);
+    // Pods unseen: the cluster is partial. No Istio CRDs: Istio is not installed.
+    expect(s.status().degraded).toBe(true);
+    expect(s.status().missingKinds).toEqual([
+      { kind: 'Pod', state: 'forbidden', reason: 'forbidden' },
+    ]);
     expect(names('Namespace')).toEqual(['shop']);
     // Both Istio API versions were tried before giving up.
     const tried = new Set(
@@ -276,6 +280,66 @@ describe('KubeClusterSource', () => {
       'pods allowed',
       () => s.status().kinds.find(k => k.kind === 'Pod')!.state === 'synced',
     );
+    expect(s.status()).toMatchObject({ degraded: false, missingKinds: [] });
+  });
+
+  it('is not ready while the API server is unreachable at start, and syncs once it answers', async () => {
+    server = await startKubeTestServer({
+      outage: true,
+      objects: [namespace('shop'), pod('shop', 'a')],
+    });
+    const s = sourceFor({ kinds: ['Namespace', 'Pod'] });
+    const changed = jest.fn();
+    s.subscribe(changed);
+    await s.start();
+    await waitFor('every kind to fail once', () =>
+      s.status().kinds.every(k => k.state === 'error'),
+    );
+    // Several retries later, still not ready: an empty cache is not an empty cluster.
+    await new Promise(r => setTimeout(r, 300));
+    expect(s.status()).toMatchObject({
+      ready: false,
+      degraded: true,
+      missingKinds: [
+        { kind: 'Namespace', state: 'error', reason: 'unreachable' },
+        { kind: 'Pod', state: 'error', reason: 'unreachable' },
+      ],
+    });
+
+    await server.setOutage(false);
+    await waitFor('every kind synced', () => !s.status().degraded);
+    expect(s.status()).toMatchObject({ ready: true, missingKinds: [] });
+    expect(names('Pod')).toEqual(['a']);
+    expect(changed).toHaveBeenCalled();
+  });
+
+  it('retries settings that cannot be used at start (a kubeconfig not mounted yet)', async () => {
+    server = await startKubeTestServer({ objects: [namespace('shop')] });
+    const dir = await mkdtemp(join(tmpdir(), 'istio-kubeconfig-'));
+    try {
+      const path = join(dir, 'config');
+      const s = sourceFor(
+        { kinds: ['Namespace'] },
+        {
+          url: undefined,
+          authProvider: 'kubeconfig',
+          serviceAccountToken: undefined,
+          caData: undefined,
+          kubeconfigPath: path,
+        },
+      );
+      await s.start();
+      expect(s.status()).toMatchObject({
+        ready: false,
+        degraded: true,
+        missingKinds: [{ kind: '*', state: 'error', reason: 'configuration' }],
+      });
+      server.writeKubeconfig(path);
+      await waitFor('ready', () => s.status().ready);
+      expect(names('Namespace')).toEqual(['shop']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('marks an outage as an error with backoff, and recovers with current data', async () => {
@@ -301,16 +365,106 @@ describe('KubeClusterSource', () => {
     expect(s.status().degraded).toBe(false);
   });
 
-  it('answers with an error state, not a crash, for a wrong token', async () => {
+  it('backs a 401 off to its own ceiling, logs it once and is never ready', async () => {
     server = await startKubeTestServer({ objects: [namespace('shop')] });
-    const s = sourceFor(
-      { kinds: ['Namespace'] },
-      { serviceAccountToken: 'wrong' },
+    const log = mockServices.logger.mock();
+    log.child.mockReturnValue(log);
+    const s = new KubeClusterSource(
+      {
+        name: 'test',
+        url: server.url,
+        authProvider: 'serviceAccount',
+        serviceAccountToken: 'wrong',
+        caData: Buffer.from(server.caData).toString('base64'),
+        skipTLSVerify: false,
+        grafanaDashboards: {},
+        meshRootNamespace: 'istio-system',
+      },
+      log,
+      {
+        kinds: ['Namespace'],
+        initialBackoffMs: 20,
+        // Other failures would be retried every 20 ms.
+        maxBackoffMs: 20,
+        unauthorizedMaxBackoffMs: 400,
+      },
     );
+    source = s;
     await s.start();
     await waitFor('error', () => s.status().kinds[0]?.state === 'error');
-    expect(s.status().kinds[0].message).toMatch(/401/);
+    await new Promise(r => setTimeout(r, 2500));
+    expect(s.status().kinds[0]).toMatchObject({
+      state: 'error',
+      reason: 'unauthorized',
+      message: expect.stringMatching(/401/),
+    });
+    expect(s.status()).toMatchObject({ ready: false, degraded: true });
     expect(JSON.stringify(s.status())).not.toContain(server.token);
+    // 20, 40, 80, 160, 320 then 400 ms (±25%): about 9 tries in 2.5 s, not 100.
+    const tries = server.count({ resource: 'namespaces', verb: 'list' });
+    expect(tries).toBeGreaterThanOrEqual(4);
+    expect(tries).toBeLessThanOrEqual(12);
+    expect(log.warn).toHaveBeenCalledTimes(1);
+    expect(log.warn.mock.calls[0][0]).toMatch(
+      /Namespace error \(unauthorized\)/,
+    );
+  });
+
+  it('notices a black-holed API server within the idle and request timeouts, serving the last data', async () => {
+    server = await startKubeTestServer({
+      bookmarkIntervalMs: 100,
+      objects: [namespace('shop'), pod('shop', 'a')],
+    });
+    const s = sourceFor({
+      kinds: ['Pod'],
+      requestTimeoutMs: 300,
+      watchIdleTimeoutMs: 600,
+    });
+    await s.start();
+    await waitFor('ready', () => s.status().ready);
+    await waitFor('watch', () => server.openWatches() === 1);
+
+    server.setBlackHole(true);
+    const silent = Date.now();
+    await waitFor('timeout', () => s.status().kinds[0].state === 'error');
+    const noticed = Date.now() - silent;
+    // The open watch idles out (600 ms), its resumption gets no answer (300 ms).
+    expect(noticed).toBeLessThan(600 + 300 + 700);
+    expect(s.status().kinds[0].reason).toBe('timeout');
+    expect(s.status()).toMatchObject({ degraded: true, missingKinds: [] });
+    expect(names('Pod')).toEqual(['a']);
+
+    server.load([pod('shop', 'b')]);
+    server.setBlackHole(false);
+    await waitFor('recovered', () => names('Pod').includes('b'));
+    expect(s.status().kinds[0].state).toBe('synced');
+  });
+
+  it('resumes a quiet, healthy watch after the idle timeout without marking the kind', async () => {
+    server = await startKubeTestServer({
+      // No bookmark within the idle timeout.
+      bookmarkIntervalMs: 60_000,
+      objects: [namespace('shop'), pod('shop', 'a')],
+    });
+    const s = sourceFor({
+      kinds: ['Pod'],
+      requestTimeoutMs: 300,
+      watchIdleTimeoutMs: 300,
+    });
+    await s.start();
+    await waitFor('ready', () => s.status().ready);
+    const states = new Set<string>();
+    const poll = setInterval(() => states.add(s.status().kinds[0].state), 5);
+    try {
+      await waitFor(
+        'three resumed watches',
+        () => server.count({ resource: 'pods', verb: 'watch' }) >= 4,
+      );
+    } finally {
+      clearInterval(poll);
+    }
+    expect([...states]).toEqual(['synced']);
+    expect(server.count({ resource: 'pods', verb: 'list' })).toBe(1);
   });
 
   it('connects through a kubeconfig file and context', async () => {

@@ -4,6 +4,7 @@ import {
   ClusterSyncStatus,
   KindStatus,
   KubeObject,
+  MissingKind,
 } from '@meshportal/plugin-istio-common';
 import { IstioClusterConfig } from './config';
 import { KubeApi, KubeApiError } from './KubeApi';
@@ -20,13 +21,53 @@ export interface KubeClusterSourceOptions {
   /** First reconnect delay; doubled per failure up to `maxBackoffMs`. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Ceiling of the backoff after a 401: credentials refused are not fixed
+   * by retrying every few seconds, but a rotated token is picked up.
+   */
+  unauthorizedMaxBackoffMs?: number;
   /** Delay before retrying a kind that was forbidden or absent. */
   missingRetryMs?: number;
+  /**
+   * Longest silence of a request: connecting, the TLS handshake, waiting
+   * for an answer, between two reads of a list.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * A watch with no event and no bookmark for this long is restarted; a
+   * silent connection is then caught by `requestTimeoutMs`.
+   */
+  watchIdleTimeoutMs?: number;
   /** Only these kinds (for tests); all watched kinds by default. */
   kinds?: string[];
   /** Builds the API client; {@link KubeApi.fromConfig} by default. */
   connect?: (cluster: IstioClusterConfig) => Promise<KubeApi>;
 }
+
+/**
+ * Default silences, chosen so that a connection that goes silent is
+ * noticed within a minute: at most an idle watch period, then one request
+ * timeout for the restarted watch (docs/reliability.md).
+ * @public
+ */
+export const KUBE_SYNC_DEFAULTS = {
+  requestTimeoutMs: 20_000,
+  watchIdleTimeoutMs: 30_000,
+} as const;
+
+type Tuning = Required<
+  Pick<
+    KubeClusterSourceOptions,
+    | 'pageSize'
+    | 'watchTimeoutSeconds'
+    | 'initialBackoffMs'
+    | 'maxBackoffMs'
+    | 'unauthorizedMaxBackoffMs'
+    | 'missingRetryMs'
+    | 'requestTimeoutMs'
+    | 'watchIdleTimeoutMs'
+  >
+>;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise(resolve => {
@@ -57,22 +98,16 @@ class KindWatcher {
   private items = new Map<string, KubeObject>();
   private resourceVersion?: string;
   private versionIndex = 0;
+  /** A list of this kind completed once: its cache holds real data. */
+  listed = false;
+  private logged = 'synced';
   state: KindStatus;
 
   constructor(
     private readonly api: KubeApi,
-    private readonly kind: WatchedKind,
+    readonly kind: WatchedKind,
     private readonly namespace: string | undefined,
-    private readonly options: Required<
-      Pick<
-        KubeClusterSourceOptions,
-        | 'pageSize'
-        | 'watchTimeoutSeconds'
-        | 'initialBackoffMs'
-        | 'maxBackoffMs'
-        | 'missingRetryMs'
-      >
-    >,
+    private readonly options: Tuning,
     private readonly changed: () => void,
     private readonly logger: LoggerService,
   ) {
@@ -81,6 +116,38 @@ class KindWatcher {
 
   objects(): KubeObject[] {
     return [...this.items.values()];
+  }
+
+  /** Why this kind's objects are not in the cache at all, if they are not. */
+  missing(): MissingKind | undefined {
+    const { state, reason } = this.state;
+    if (state === 'synced') return undefined;
+    if (state === 'absent' && this.kind.optionalCrd) return undefined;
+    // A failing kind listed before keeps serving its last objects: stale, not missing.
+    if (state === 'error' && this.listed) return undefined;
+    return { kind: this.kind.kind, state, reason };
+  }
+
+  /** Logs a change of state once, not every retry. */
+  private logState(retryMs?: number) {
+    const { state, reason, message } = this.state;
+    const key = `${state}/${reason ?? ''}`;
+    if (key === this.logged) return;
+    const was = this.logged;
+    this.logged = key;
+    if (state === 'synced') {
+      this.logger.info(`istio: ${this.kind.kind} synced again (was ${was})`);
+      return;
+    }
+    const retry = retryMs ? `, retrying with backoff up to ${retryMs} ms` : '';
+    this.logger.warn(
+      `istio: ${this.kind.kind} ${state} (${reason})${retry}: ${message}`,
+    );
+  }
+
+  private synced() {
+    this.touch({ state: 'synced', reason: undefined, message: undefined });
+    if (this.logged !== 'synced') this.logState();
   }
 
   private get apiVersion() {
@@ -122,6 +189,7 @@ class KindWatcher {
         page = await this.api.getJson(
           this.path({ limit: String(this.options.pageSize), continue: token }),
           signal,
+          this.options.requestTimeoutMs,
         );
       } catch (error) {
         if (!(token && error instanceof KubeApiError && error.status === 410)) {
@@ -129,7 +197,11 @@ class KindWatcher {
         }
         // The continue token expired mid-list: like client-go's pager, fall
         // back to one unpaginated list rather than restarting the pages.
-        page = await this.api.getJson(this.path({}), signal);
+        page = await this.api.getJson(
+          this.path({}),
+          signal,
+          this.options.requestTimeoutMs,
+        );
         fresh = new Map();
       }
       add(page?.items);
@@ -140,15 +212,16 @@ class KindWatcher {
     // Swap only once the whole list is in.
     this.items = fresh;
     this.resourceVersion = version;
-    this.touch({ state: 'synced', reason: undefined, message: undefined });
+    this.listed = true;
+    this.synced();
     this.changed();
   }
 
   private async watch(signal: AbortSignal) {
-    // Bookmarks arrive about every minute; a silent stream for longer than
-    // the server's own timeout plus a margin is a dead connection.
-    const idleMs = (this.options.watchTimeoutSeconds + 60) * 1000;
-    await this.api.watch(
+    // A quiet but healthy watch idles out too (when the server sends no
+    // bookmark that often) and is resumed at no cost; a dead connection
+    // fails the resumed request within the request timeout.
+    const end = await this.api.watch(
       this.path({
         watch: '1',
         allowWatchBookmarks: 'true',
@@ -156,7 +229,10 @@ class KindWatcher {
         timeoutSeconds: String(this.options.watchTimeoutSeconds),
       }),
       signal,
-      idleMs,
+      {
+        timeoutMs: this.options.requestTimeoutMs,
+        idleMs: this.options.watchIdleTimeoutMs,
+      },
       event => {
         const version = event.object?.metadata?.resourceVersion;
         if (version) this.resourceVersion = version;
@@ -165,17 +241,20 @@ class KindWatcher {
         if (event.type === 'DELETED') this.items.delete(key);
         else
           this.items.set(key, this.kind.project(event.object, this.apiVersion));
-        this.touch({ state: 'synced', reason: undefined, message: undefined });
+        this.synced();
         this.changed();
       },
       () => {
         // Resumed after a failure: the server replays what was missed from
         // here, so the kind is current again even if nothing changed.
         if (this.state.state !== 'error') return;
-        this.touch({ state: 'synced', reason: undefined, message: undefined });
+        this.synced();
         this.changed();
       },
     );
+    if (end === 'idle') {
+      this.logger.debug(`istio: ${this.kind.kind} watch idle, resuming it`);
+    }
   }
 
   async run(signal: AbortSignal) {
@@ -221,28 +300,36 @@ class KindWatcher {
           this.items = new Map();
           this.resourceVersion = undefined;
           this.versionIndex = 0;
+          this.listed = false;
           this.touch({
             state: status === 403 ? 'forbidden' : 'absent',
             reason: clusterProblemReason(error),
             message,
           });
+          this.logState(this.options.missingRetryMs);
           if (hadItems || wasPending) this.changed();
           await sleep(this.options.missingRetryMs, signal);
           continue;
         }
-        this.logger.warn(
-          `istio: ${this.kind.kind} watch failed, retrying in ${backoff} ms: ${message}`,
-        );
+        // Refused credentials are retried slowly, not in a loop of 401s.
+        const ceiling =
+          status === 401
+            ? this.options.unauthorizedMaxBackoffMs
+            : this.options.maxBackoffMs;
         this.state = {
           ...this.state,
           state: 'error',
           reason: clusterProblemReason(error),
           message,
         };
+        this.logState(ceiling);
         if (wasPending) this.changed();
         // Jitter avoids every kind reconnecting in lock step.
-        await sleep(backoff * (0.75 + Math.random() / 2), signal);
-        backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+        await sleep(
+          Math.min(backoff, ceiling) * (0.75 + Math.random() / 2),
+          signal,
+        );
+        backoff = Math.min(backoff * 2, ceiling);
       }
     }
   }
@@ -250,7 +337,8 @@ class KindWatcher {
 
 /**
  * A cluster read through its API server: one list+watch loop per kind.
- * Never lists or watches Secrets.
+ * Never lists or watches Secrets. Settings that cannot be used yet (a
+ * kubeconfig not mounted, an exec plugin failing) are retried with backoff.
  * @public
  */
 export class KubeClusterSource implements ClusterSource {
@@ -260,6 +348,7 @@ export class KubeClusterSource implements ClusterSource {
   private running: Promise<void>[] = [];
   private listeners = new Set<() => void>();
   private startError?: { reason: ClusterProblemReason; message: string };
+  private readonly tuning: Tuning;
 
   constructor(
     private readonly config: IstioClusterConfig,
@@ -267,32 +356,71 @@ export class KubeClusterSource implements ClusterSource {
     private readonly options: KubeClusterSourceOptions = {},
   ) {
     this.cluster = config.name;
+    this.tuning = {
+      pageSize: options.pageSize ?? 500,
+      watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
+      initialBackoffMs: options.initialBackoffMs ?? 1000,
+      // Capped low so a recovered API server is noticed within seconds (docs/reliability.md).
+      maxBackoffMs: options.maxBackoffMs ?? 5_000,
+      unauthorizedMaxBackoffMs: options.unauthorizedMaxBackoffMs ?? 60_000,
+      missingRetryMs: options.missingRetryMs ?? 300_000,
+      requestTimeoutMs:
+        options.requestTimeoutMs ?? KUBE_SYNC_DEFAULTS.requestTimeoutMs,
+      watchIdleTimeoutMs:
+        options.watchIdleTimeoutMs ?? KUBE_SYNC_DEFAULTS.watchIdleTimeoutMs,
+    };
   }
 
+  /** Connects (retrying in the background when it fails) and starts the watches. */
   async start(): Promise<void> {
-    let api: KubeApi;
+    const api = await this.connect();
+    if (api) this.watch(api);
+    else this.running.push(this.reconnect());
+  }
+
+  private async connect(): Promise<KubeApi | undefined> {
     try {
-      api = await (this.options.connect ?? KubeApi.fromConfig)(this.config);
+      const api = await (this.options.connect ?? KubeApi.fromConfig)(
+        this.config,
+      );
+      if (this.startError) {
+        this.logger.info(`istio: connected to cluster ${this.cluster}`);
+      }
+      this.startError = undefined;
+      return api;
     } catch (error) {
       const reason = clusterProblemReason(error);
+      const previous = this.startError;
       this.startError = {
         // Settings that cannot be used fail here before any request is made.
         reason: reason === 'unknown' ? 'configuration' : reason,
         message: (error as Error).message,
       };
-      this.logger.error(
-        `istio: cannot connect to cluster ${this.cluster}: ${this.startError.message}`,
-      );
-      return;
+      if (previous?.message !== this.startError.message) {
+        this.logger.error(
+          `istio: cannot connect to cluster ${this.cluster}, retrying with backoff: ${this.startError.message}`,
+        );
+      }
+      return undefined;
     }
-    const tuning = {
-      pageSize: this.options.pageSize ?? 500,
-      watchTimeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
-      initialBackoffMs: this.options.initialBackoffMs ?? 1000,
-      // Capped low so a recovered API server is noticed within seconds (docs/reliability.md).
-      maxBackoffMs: this.options.maxBackoffMs ?? 5_000,
-      missingRetryMs: this.options.missingRetryMs ?? 300_000,
-    };
+  }
+
+  private async reconnect() {
+    const signal = this.abort.signal;
+    let backoff = this.tuning.initialBackoffMs;
+    while (!signal.aborted) {
+      await sleep(backoff, signal);
+      if (signal.aborted) return;
+      const api = await this.connect();
+      if (api) {
+        this.watch(api);
+        return;
+      }
+      backoff = Math.min(backoff * 2, this.tuning.maxBackoffMs);
+    }
+  }
+
+  private watch(api: KubeApi) {
     const kinds = WATCHED_KINDS.filter(
       k => !this.options.kinds || this.options.kinds.includes(k.kind),
     );
@@ -303,12 +431,12 @@ export class KubeClusterSource implements ClusterSource {
           api,
           kind,
           kind.rootNamespaceOnly ? this.config.meshRootNamespace : undefined,
-          tuning,
+          this.tuning,
           notify,
           this.logger.child({ cluster: this.cluster }),
         ),
     );
-    this.running = this.watchers.map(w => w.run(this.abort.signal));
+    this.running.push(...this.watchers.map(w => w.run(this.abort.signal)));
   }
 
   async stop(): Promise<void> {
@@ -324,21 +452,30 @@ export class KubeClusterSource implements ClusterSource {
   }
 
   status(): ClusterSyncStatus {
-    const kinds = this.watchers.map(w => w.state);
     if (this.startError) {
+      const failed = { kind: '*', state: 'error' as const, ...this.startError };
       return {
         cluster: this.cluster,
         source: 'kubernetes',
-        ready: true,
+        ready: false,
         degraded: true,
-        kinds: [{ kind: '*', state: 'error', count: 0, ...this.startError }],
+        missingKinds: [{ kind: '*', state: 'error', reason: failed.reason }],
+        kinds: [{ ...failed, count: 0 }],
       };
     }
+    const kinds = this.watchers.map(w => w.state);
+    const missingKinds = this.watchers.flatMap(w => w.missing() ?? []);
     return {
       cluster: this.cluster,
       source: 'kubernetes',
-      ready: kinds.length > 0 && kinds.every(k => k.state !== 'pending'),
-      degraded: kinds.some(k => k.state === 'error' || k.state === 'pending'),
+      // Until one list succeeds, an empty cache says nothing about the cluster.
+      ready:
+        this.watchers.some(w => w.listed) &&
+        kinds.every(k => k.state !== 'pending'),
+      degraded:
+        missingKinds.length > 0 ||
+        kinds.some(k => k.state === 'error' || k.state === 'pending'),
+      missingKinds,
       kinds,
     };
   }

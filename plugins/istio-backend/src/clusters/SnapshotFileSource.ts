@@ -179,6 +179,10 @@ export class SnapshotFileSource implements ClusterSource {
       source: 'files',
       ready: this.loaded,
       degraded: this.errors.length > 0,
+      // A refused file's objects are missing, whatever kinds they were.
+      missingKinds: this.errors.length
+        ? [{ kind: '*', state: 'error', reason: 'invalid-snapshot' }]
+        : [],
       kinds,
     };
   }

@@ -13,6 +13,11 @@ export interface WatchedKind {
   plural: string;
   /** Watch only in the mesh root namespace (the Istio ConfigMaps). */
   rootNamespaceOnly?: boolean;
+  /**
+   * A CRD that a cluster may not have: when it is absent (404), Istio is not
+   * installed and there are none of its objects, which is not missing data.
+   */
+  optionalCrd?: boolean;
   /** Keeps only what the engine reads; list items carry no kind, so it is set here. */
   project(object: any, apiVersion: string): KubeObject;
 }
@@ -269,6 +274,7 @@ export const WATCHED_KINDS: WatchedKind[] = [
     group,
     versions: ['v1', 'v1beta1'],
     plural,
+    optionalCrd: true,
     project: istioProjection(kind),
   })),
 ];

@@ -44,6 +44,11 @@ export class AdoptionHistory {
       adoption: AdoptionService;
       /** True once every cluster has a report: an early snapshot would be wrong for the whole period. */
       ready: () => boolean;
+      /**
+       * Why the reports are partial, out of date or empty (one entry per
+       * cluster); a period is recorded only when there is none.
+       */
+      gaps?: () => string[];
       periodMs: number;
       retentionMs: number;
       logger: LoggerService;
@@ -58,13 +63,23 @@ export class AdoptionHistory {
   async recordNow(
     credentials: BackstageCredentials,
     now = new Date(),
-  ): Promise<'recorded' | 'already-recorded' | 'not-ready'> {
+  ): Promise<'recorded' | 'already-recorded' | 'not-ready' | 'partial'> {
     const { store, adoption, periodMs, retentionMs, logger } = this.options;
     if (!this.options.ready()) {
       logger.info(
         'istio: clusters not synced yet, adoption history not recorded',
       );
       return 'not-ready';
+    }
+    const gaps = this.options.gaps?.() ?? [];
+    if (gaps.length) {
+      // A period computed from part of the mesh would read as a change in it.
+      logger.warn(
+        `istio: adoption history not recorded for this period, the reports are incomplete: ${gaps.join(
+          '; ',
+        )}`,
+      );
+      return 'partial';
     }
     const period = periodStart(now, periodMs);
     let outcome: 'recorded' | 'already-recorded' = 'already-recorded';

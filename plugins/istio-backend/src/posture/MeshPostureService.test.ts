@@ -383,6 +383,7 @@ describe('MeshPostureService recomputation', () => {
         source: 'files',
         ready: true,
         degraded: false,
+        missingKinds: [],
         kinds: [],
       };
     }

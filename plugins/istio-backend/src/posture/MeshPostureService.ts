@@ -11,6 +11,7 @@ import {
   MeshReport,
   MeshResource,
   MeshSnapshot,
+  MissingKind,
   ServicePosture,
   SnapshotProblem,
   WorkloadPosture,
@@ -96,8 +97,13 @@ export interface ClusterReport {
 
 const CONTROLLER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
-/** What may change between two views of one report: age, staleness, telemetry. */
-type LiveFields = 'ageSeconds' | 'stale' | 'telemetry' | 'readiness';
+/** What may change between two views of one report: age, sync state, telemetry. */
+type LiveFields =
+  | 'ageSeconds'
+  | 'stale'
+  | 'missingKinds'
+  | 'telemetry'
+  | 'readiness';
 
 /**
  * The part of an entity's posture in one cluster that only the report
@@ -292,6 +298,33 @@ export class MeshPostureService {
     return this.reports.get(cluster);
   }
 
+  /**
+   * Why the current reports do not show the whole mesh, one sentence per
+   * cluster in reason words (no host or server text); empty when every
+   * cluster has a current, complete, non-empty report. What is recorded
+   * for a whole period (the adoption history) waits for none.
+   */
+  reportGaps(): string[] {
+    return this.options.sources.flatMap(source => {
+      const status = source.status();
+      const report = this.reports.get(source.cluster);
+      const named = (
+        kinds: Array<Omit<MissingKind, 'state'> & { state: string }>,
+      ) => kinds.map(k => `${k.kind} ${k.state} (${k.reason ?? k.state})`);
+      const failing = status.kinds.filter(
+        k => k.state === 'error' || k.state === 'pending',
+      );
+      let gap: string | undefined;
+      if (!report || !status.ready) gap = 'not synced yet';
+      else if (status.missingKinds.length)
+        gap = `missing ${named(status.missingKinds).join(', ')}`;
+      else if (failing.length)
+        gap = `out of date: ${named(failing).join(', ')}`;
+      else if (report.objectCount === 0) gap = 'empty report';
+      return gap ? [`cluster ${source.cluster}: ${gap}`] : [];
+    });
+  }
+
   sourceStatus(cluster: string): ClusterSyncStatus | undefined {
     return this.options.sources.find(s => s.cluster === cluster)?.status();
   }
@@ -362,8 +395,15 @@ export class MeshPostureService {
     const mapping = entityWorkloadMapping(entity);
     const pendingClusters: string[] = [];
     const parts: ClusterPart[] = [];
+    // Every cluster the entity may have objects in, found there or not: a
+    // kind the cluster hides may be where they are.
+    const missingKinds: Array<MissingKind & { cluster: string }> = [];
     for (const source of this.options.sources) {
       if (mapping.cluster && mapping.cluster !== source.cluster) continue;
+      const status = source.status();
+      for (const kind of status.missingKinds) {
+        missingKinds.push({ cluster: source.cluster, ...kind });
+      }
       const report = this.reports.get(source.cluster);
       if (!report) {
         pendingClusters.push(source.cluster);
@@ -373,9 +413,10 @@ export class MeshPostureService {
       if (!prepared) continue;
       parts.push({
         prepared,
-        live: await this.liveFields(report, prepared, source.status()),
+        live: await this.liveFields(report, prepared, status),
       });
     }
+    const degraded = pendingClusters.length > 0 || missingKinds.length > 0;
     const oldest = parts.reduce<string | undefined>(
       (min, p) =>
         !min || p.prepared.fixed.generatedAt < min
@@ -403,9 +444,18 @@ export class MeshPostureService {
         // read; the rest is what no found cluster accounts for.
         readiness: combineReadiness(
           clusters.map(c => c.readiness),
-          { partial: partialReason([], pendingClusters) },
+          {
+            partial: partialReason(
+              missingKinds.filter(
+                k => !parts.some(p => p.prepared.fixed.cluster === k.cluster),
+              ),
+              pendingClusters,
+            ),
+          },
         ),
         pendingClusters,
+        degraded,
+        missingKinds,
       },
       parts,
     };
@@ -425,7 +475,11 @@ export class MeshPostureService {
         0,
         Math.round((this.now - report.computedAt.getTime()) / 1000),
       ),
-      stale: status.degraded,
+      // Out of date: a kind failing (its last objects served) or syncing.
+      stale: status.kinds.some(
+        k => k.state === 'error' || k.state === 'pending',
+      ),
+      missingKinds: status.missingKinds,
       telemetry: traffic,
       readiness: assessReadiness({
         workloads: prepared.workloads,
@@ -433,6 +487,7 @@ export class MeshPostureService {
         traffic,
         observationWindowSeconds: this.options.telemetry.windowSeconds,
         controlPlaneNamespace: report.snapshot.istioNamespace,
+        partial: partialReason(status.missingKinds),
       }),
     };
   }

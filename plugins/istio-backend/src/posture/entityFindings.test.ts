@@ -4,6 +4,7 @@ import {
   ingressGatewayPod,
   smallMesh,
   startMeshBackend,
+  waitFor,
 } from '../reliability/__testUtils__/meshBackend';
 
 jest.setTimeout(60_000);
@@ -181,11 +182,23 @@ describe('findings of any analyzer reach the entity they concern', () => {
         serviceEntry('orders-db'),
       ],
       server: { forbid: ['RequestAuthentication'] },
+      // A forbidden kind leaves the cluster degraded: wait for the report only.
+      waitForSync: false,
     });
-    const cluster = await mesh.cluster();
+    const cluster = await waitFor('a report', async () => {
+      const c = await mesh!.cluster();
+      return c?.computedAt && c;
+    });
     expect(
       cluster.kinds.find((k: any) => k.kind === 'RequestAuthentication'),
     ).toMatchObject({ state: 'forbidden' });
+    expect(cluster.missingKinds).toEqual([
+      {
+        kind: 'RequestAuthentication',
+        state: 'forbidden',
+        reason: 'forbidden',
+      },
+    ]);
     const checkout = await mesh.get(CHECKOUT);
     expect(checkout.status).toBe(200);
     const codes = findingsOf(checkout.body);

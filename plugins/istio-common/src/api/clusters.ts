@@ -65,16 +65,42 @@ export interface KindStatus {
 }
 
 /**
+ * A kind whose objects a cluster's posture lacks: never listed (still
+ * pending, or failing since the start), forbidden, or absent though it
+ * matters (a core kind). An absent Istio CRD is not missing: Istio is then
+ * not installed, and there are none of its objects to see.
+ * @public
+ */
+export interface MissingKind {
+  kind: string;
+  state: Exclude<KindSyncState, 'synced'>;
+  reason?: ClusterProblemReason;
+}
+
+/**
  * The sync state of one cluster's cache.
  * @public
  */
 export interface ClusterSyncStatus {
   cluster: string;
   source: 'kubernetes' | 'files';
-  /** Every kind finished its first attempt (synced, forbidden, absent or error). */
+  /**
+   * A first list succeeded and every kind finished its first attempt: a
+   * report may be computed. False while the API server cannot be reached
+   * at all, so an empty cache is never taken for an empty cluster.
+   */
   ready: boolean;
-  /** A kind is in error or still pending: what is served may be out of date. */
+  /**
+   * A kind is in error, still pending or missing: what is served may be
+   * out of date or partial.
+   */
   degraded: boolean;
+  /**
+   * Kinds whose objects are not in the cache at all (see
+   * {@link MissingKind}); a readiness resting on them is `unverified`
+   * (reason `partial`), never ready.
+   */
+  missingKinds: MissingKind[];
   kinds: KindStatus[];
 }
 

@@ -1,6 +1,7 @@
 import type { ClientTlsEntry, WorkloadPosture } from '../analysis/types';
 import type { Finding } from '../model/findings';
 import type { HttpRoute, ServicePort } from '../model/resources';
+import type { MissingKind } from './clusters';
 import type { Readiness } from './readiness';
 
 /**
@@ -223,8 +224,14 @@ export interface EntityClusterPosture {
   cluster: string;
   generatedAt: string;
   ageSeconds: number;
-  /** The cluster's cache is degraded (a kind failing or still syncing). */
+  /** The cluster's cache may be out of date (a kind failing or still syncing). */
   stale: boolean;
+  /**
+   * Kinds of this cluster the posture could not see (forbidden, failing,
+   * absent core kinds): the readiness is then `unverified`, reason
+   * `partial`. Optional for older backends.
+   */
+  missingKinds?: MissingKind[];
   workloads: EntityWorkload[];
   services: ServicePosture[];
   authorizationPolicies: AuthorizationPolicyView[];
@@ -257,4 +264,15 @@ export interface EntityPosture {
   clusters: EntityClusterPosture[];
   /** Clusters whose first sync has not finished: the entity may have objects there. */
   pendingClusters: string[];
+  /**
+   * Part of what the posture rests on could not be read: a pending
+   * cluster, or a cluster missing kinds (see `missingKinds`). Optional for
+   * older backends.
+   */
+  degraded?: boolean;
+  /**
+   * The missing kinds of every cluster the entity may have objects in,
+   * whether or not any was found there.
+   */
+  missingKinds?: Array<MissingKind & { cluster: string }>;
 }

@@ -34,6 +34,7 @@ export type EntityMeshState =
   | { type: 'error'; error: Error }
   | { type: 'pending'; clusters: string[] }
   | { type: 'no-workloads'; posture: EntityPosture }
+  | { type: 'partial'; posture: EntityPosture }
   | { type: 'istio-not-installed'; clusters: string[]; posture: EntityPosture }
   | { type: 'not-in-mesh'; posture: EntityPosture }
   | { type: 'in-mesh'; posture: EntityPosture };
@@ -65,6 +66,8 @@ export function entityMeshState(input: {
   const posture = input.posture;
   if (!posture) return { type: 'loading' };
   const workloads = posture.clusters.flatMap(c => c.workloads);
+  // With kinds unreadable, "no workloads" or "not in the mesh" may be wrong.
+  const partial = (posture.missingKinds ?? []).length > 0;
   const names = new Set(posture.clusters.map(c => c.cluster));
   const withoutIstio = (input.clusters ?? [])
     .filter(c => names.size === 0 || names.has(c.cluster))
@@ -77,9 +80,11 @@ export function entityMeshState(input: {
     if (!posture.clusters.length && posture.pendingClusters?.length) {
       return { type: 'pending', clusters: posture.pendingClusters };
     }
+    if (partial) return { type: 'partial', posture };
     return { type: 'no-workloads', posture };
   }
   if (workloads.every(w => w.dataplane === 'none')) {
+    if (partial) return { type: 'partial', posture };
     return withoutIstio.length
       ? { type: 'istio-not-installed', clusters: withoutIstio, posture }
       : { type: 'not-in-mesh', posture };

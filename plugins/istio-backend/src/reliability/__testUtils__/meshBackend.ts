@@ -243,6 +243,8 @@ export async function startMeshBackend(
     cluster?: Record<string, unknown>;
     /** `istio.telemetry`. */
     telemetry?: { window?: string; timeout?: HumanDuration | string };
+    /** `istio.apiServer` (request and watch idle timeouts). */
+    apiServer?: { requestTimeout?: string; watchIdleTimeout?: string };
     /** Wait for a synced, non-degraded cluster (default true). */
     waitForSync?: boolean;
     /**
@@ -292,6 +294,7 @@ export async function startMeshBackend(
               },
             ],
             ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+            ...(options.apiServer ? { apiServer: options.apiServer } : {}),
           },
           ...options.stack?.config,
         },

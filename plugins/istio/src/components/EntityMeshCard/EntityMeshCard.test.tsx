@@ -326,4 +326,91 @@ describe('EntityMeshCard', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Sidecar')).toBeInTheDocument();
   });
+
+  describe('when part of the cluster cannot be read', () => {
+    const unknown = {
+      stage: 'unverified' as const,
+      blockers: [],
+      exceptions: [],
+      telemetryUnknown: false,
+      unverifiedReasons: [
+        {
+          code: 'partial' as const,
+          message:
+            'Partial data: Pod could not be read (forbidden), so workloads, pods or policies may be missing',
+        },
+      ],
+    };
+    const podsForbidden = {
+      kind: 'Pod',
+      state: 'forbidden' as const,
+      reason: 'forbidden' as const,
+    };
+
+    it('says readiness is unverified for partial data, neutral, never ready', async () => {
+      const api = mockIstioApi({
+        getEntityPosture: jest.fn(async () =>
+          posture(
+            [
+              clusterPosture({
+                missingKinds: [podsForbidden],
+                readiness: unknown,
+              }),
+            ],
+            {
+              degraded: true,
+              missingKinds: [{ cluster: 'prod-eu', ...podsForbidden }],
+            },
+          ),
+        ),
+      });
+      renderCard(api);
+      const status = await screen.findByText(
+        'Unverified: part of the cluster is unreadable',
+      );
+      expect(status.closest('[aria-label]')).toHaveAttribute(
+        'aria-label',
+        'Status pending',
+      );
+      expect(screen.queryByText(/^Ready:/)).not.toBeInTheDocument();
+      expect(
+        screen.getByText('Cluster prod-eu: Pod could not be read (forbidden).'),
+      ).toBeInTheDocument();
+    });
+
+    it('does not call a service without readable pods "not in the mesh"', async () => {
+      const api = mockIstioApi({
+        getEntityPosture: jest.fn(async () =>
+          posture(
+            [
+              clusterPosture({
+                workloads: [
+                  workload({
+                    dataplane: 'none',
+                    pods: { total: 0, injected: 0 },
+                  }),
+                ],
+                missingKinds: [podsForbidden],
+                readiness: unknown,
+              }),
+            ],
+            {
+              degraded: true,
+              missingKinds: [{ cluster: 'prod-eu', ...podsForbidden }],
+            },
+          ),
+        ),
+      });
+      renderCard(api);
+      expect(
+        await screen.findByText(
+          'Cannot tell whether this service is in the mesh',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(/Partial data: part of the cluster could not be read/),
+      ).toBeInTheDocument();
+      expect(screen.queryByText('Not in the service mesh')).toBeNull();
+    });
+  });
 });

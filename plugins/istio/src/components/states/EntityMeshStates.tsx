@@ -160,14 +160,26 @@ export function StaleNotice(props: { posture: EntityPosture }) {
   const { posture } = props;
   const stale = posture.clusters.filter(c => c.stale);
   const pending = posture.pendingClusters ?? [];
-  if (!posture.stale && !stale.length && !pending.length) return null;
+  const missing = posture.missingKinds ?? [];
+  if (!posture.stale && !stale.length && !pending.length && !missing.length)
+    return null;
   return (
     <WarningPanel
       severity="warning"
-      title="Showing last known data"
+      title={
+        missing.length
+          ? 'Partial data: part of the cluster could not be read'
+          : 'Showing last known data'
+      }
       defaultExpanded
     >
       <div>
+        {missing.map(k => (
+          <Typography key={`${k.cluster}/${k.kind}`} variant="body2">
+            Cluster {k.cluster}: {k.kind === '*' ? 'nothing' : k.kind} could not
+            be read ({k.reason ?? k.state}).
+          </Typography>
+        ))}
         {stale.map(c => (
           <Typography key={c.cluster} variant="body2">
             Cluster {c.cluster} is unreachable or partly failing: data from{' '}
@@ -179,7 +191,7 @@ export function StaleNotice(props: { posture: EntityPosture }) {
             Cluster {c} has not synced yet: its workloads are not shown.
           </Typography>
         ))}
-        {!stale.length && !pending.length && (
+        {!stale.length && !pending.length && !missing.length && (
           <Typography variant="body2">
             Data from {formatAge(posture.ageSeconds)}.
           </Typography>
@@ -220,6 +232,17 @@ export function EntityMeshStateView(props: {
       return <ClustersPending clusters={state.clusters} />;
     case 'no-workloads':
       return <NoWorkloads posture={state.posture} />;
+    case 'partial':
+      return (
+        <>
+          <StaleNotice posture={state.posture} />
+          <EmptyState
+            missing="data"
+            title="Cannot tell whether this service is in the mesh"
+            description="Part of the cluster could not be read, so its workloads or their pods may be missing here. The readiness for STRICT stays unverified until they can be read."
+          />
+        </>
+      );
     case 'istio-not-installed':
       return <IstioNotInstalled clusters={state.clusters} />;
     case 'not-in-mesh':
