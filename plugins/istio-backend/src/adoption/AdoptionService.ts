@@ -41,6 +41,7 @@ import {
   ClusterReport,
   MeshPostureService,
 } from '../posture/MeshPostureService';
+import { partialReason } from '../posture/readiness';
 import { TelemetryService } from '../telemetry/TelemetryService';
 
 /** Stands in for the owner or system of workloads no entity claims. @public */
@@ -465,7 +466,7 @@ export class AdoptionService {
 
   /**
    * istio-common's verdict for workloads of one report, with the mTLS
-   * conflicts of their namespaces.
+   * conflicts of their namespaces and what the cluster could not read.
    */
   private readinessIn(
     report: ClusterReport,
@@ -482,6 +483,9 @@ export class AdoptionService {
       traffic,
       observationWindowSeconds: this.telemetry.windowSeconds,
       controlPlaneNamespace: report.snapshot.istioNamespace,
+      partial: partialReason(
+        this.posture.sourceStatus(report.cluster)?.missingKinds ?? [],
+      ),
     });
   }
 
@@ -504,6 +508,8 @@ export class AdoptionService {
       ownerFilter,
       systemFilter,
       filters.cluster,
+      // A kind that becomes readable again changes verdicts, not reports.
+      reports.map(r => this.posture.sourceStatus(r.cluster)?.missingKinds),
     ]);
     const cached = this.summaries.get(key);
     if (

@@ -94,6 +94,19 @@ describe('parts of a cluster are missing', () => {
         ]),
       },
     });
+    // The adoption page's waves use the same verdict: no namespace is ready.
+    const adoption = await mesh.get('/api/istio/v1/adoption');
+    expect(adoption.status).toBe(200);
+    const shop = adoption.body.byNamespace.find(
+      (n: any) => n.namespace === 'shop',
+    );
+    expect(shop.stage).toBe('unverified');
+    expect(shop.unverifiedReasons.map((r: any) => r.code)).toContain('partial');
+    expect(
+      adoption.body.byNamespace.filter(
+        (n: any) => n.stage === 'ready-for-strict',
+      ),
+    ).toEqual([]);
     // Nothing about Secrets or other kinds was asked to make up for it.
     expect(mesh.server.secretRequests()).toEqual([]);
   });
