@@ -83,7 +83,8 @@ export function countAdoption(workloads: WorkloadPosture[]): AdoptionCounts {
   };
 }
 
-function relationTarget(
+/** The target of an entity's relation, else its spec field as a full ref. @public */
+export function relationTarget(
   entity: Entity,
   type: string,
   fallback: unknown,
@@ -309,7 +310,7 @@ export class AdoptionService {
    * The annotated entities the caller may see, page by page through the
    * catalog's cursor, with only the fields the mapping and grouping read.
    */
-  private async annotatedEntities(
+  async annotatedEntities(
     credentials: BackstageCredentials,
   ): Promise<Entity[]> {
     const entities: Entity[] = [];
