@@ -141,5 +141,18 @@ export interface Config {
       /** How long to keep history, e.g. `{ days: 365 }` (default). */
       retention?: { days?: number; hours?: number };
     };
+    notifications?: {
+      /**
+       * Mesh notices through Backstage's notifications backend: regression
+       * notices to entity owners and the "Notify caller owners" action.
+       * Default true; false turns both off.
+       */
+      enabled?: boolean;
+      /**
+       * How often the regression check compares each entity's mesh state
+       * with the one last recorded, e.g. `{ minutes: 15 }` (the default).
+       */
+      frequency?: { days?: number; hours?: number; minutes?: number };
+    };
   };
 }

@@ -5,8 +5,10 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { istioPermissions } from '@meshportal/plugin-istio-common';
 import { AdoptionService } from './adoption/AdoptionService';
+import { CallerResolver } from './callers/CallerResolver';
 import { readApiServerConfig } from './clusters/apiServerConfig';
 import { readIstioClusters } from './clusters/config';
 import { KubeClusterSource } from './clusters/KubeClusterSource';
@@ -14,6 +16,10 @@ import { SnapshotFileSource } from './clusters/SnapshotFileSource';
 import { ClusterSource } from './clusters/types';
 import { AdoptionHistory } from './history/AdoptionHistory';
 import { HistoryStore } from './history/HistoryStore';
+import { NoticeStore } from './notifications/NoticeStore';
+import { readNotificationsConfig } from './notifications/notificationsConfig';
+import { RegressionNotifier } from './notifications/RegressionNotifier';
+import { StrictPlanNotifier } from './notifications/StrictPlanNotifier';
 import { MeshPostureService } from './posture/MeshPostureService';
 import { createRouter } from './service/router';
 import { PrometheusClient } from './telemetry/PrometheusClient';
@@ -41,6 +47,7 @@ export const istioPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -54,6 +61,7 @@ export const istioPlugin = createBackendPlugin({
         scheduler,
         lifecycle,
         catalog,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(istioPermissions);
 
@@ -95,12 +103,13 @@ export const istioPlugin = createBackendPlugin({
         const retention: HumanDuration = config.has('istio.history.retention')
           ? readDurationFromConfig(config, { key: 'istio.history.retention' })
           : { days: 365 };
+        const allClustersSynced = () =>
+          sources.length > 0 &&
+          sources.every(s => posture.clusterReport(s.cluster) !== undefined);
         const history = new AdoptionHistory({
           store: await HistoryStore.create(database),
           adoption,
-          ready: () =>
-            sources.length > 0 &&
-            sources.every(s => posture.clusterReport(s.cluster) !== undefined),
+          ready: allClustersSynced,
           gaps: () => posture.reportGaps(),
           periodMs: durationToMilliseconds(frequency),
           retentionMs: durationToMilliseconds(retention),
@@ -126,6 +135,35 @@ export const istioPlugin = createBackendPlugin({
           },
         });
 
+        const notices = readNotificationsConfig(config);
+        let strictPlans: StrictPlanNotifier | undefined;
+        if (notices.enabled) {
+          const store = await NoticeStore.create(database);
+          strictPlans = new StrictPlanNotifier({
+            notifications,
+            store,
+            logger,
+          });
+          const regressions = new RegressionNotifier({
+            posture,
+            adoption,
+            store,
+            notifications,
+            logger,
+            ready: allClustersSynced,
+          });
+          await scheduler.scheduleTask({
+            id: 'istio-regression-notices',
+            frequency: notices.frequency,
+            timeout: { minutes: 10 },
+            initialDelay: { minutes: 3 },
+            scope: 'global',
+            fn: async () => {
+              await regressions.run(await auth.getOwnServiceCredentials());
+            },
+          });
+        }
+
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -134,6 +172,8 @@ export const istioPlugin = createBackendPlugin({
             posture,
             adoption,
             history,
+            callers: new CallerResolver({ posture, adoption, telemetry }),
+            strictPlans,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -20,8 +20,20 @@ export const istioClustersReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Send mesh notices on the user's behalf: tell the owners of a workload's
+ * plaintext callers that it is going STRICT. The user must also be able to
+ * read the entity (or, for a namespace, the mesh adoption).
+ * @public
+ */
+export const istioNotifyPermission = createPermission({
+  name: 'istio.notify',
+  attributes: { action: 'create' },
+});
+
 /** Every permission of the istio plugin. @public */
 export const istioPermissions = [
   istioAdoptionReadPermission,
   istioClustersReadPermission,
+  istioNotifyPermission,
 ];

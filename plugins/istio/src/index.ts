@@ -14,7 +14,7 @@ export {
   IstioTrafficPatternPickerFieldExtension,
 } from './legacy';
 export { istioApiRef } from './api/IstioApi';
-export type { IstioApi, EntityName } from './api/IstioApi';
+export type { IstioApi, EntityName, CallersTarget } from './api/IstioApi';
 export { IstioClient } from './api/IstioClient';
 export * from './api/types';
 export {

@@ -1,8 +1,8 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import {
+  PluginDatabase,
+  migratePluginDatabase,
+} from '../database/migratePluginDatabase';
 
 const TABLE = 'istio_adoption_history';
 const CHUNK = 200;
@@ -37,30 +37,8 @@ export function periodStart(at: Date, periodMs: number): string {
 export class HistoryStore {
   private constructor(private readonly db: Knex) {}
 
-  static async create(
-    database:
-      | DatabaseService
-      | { getClient(): Promise<Knex>; migrations?: { skip?: boolean } },
-  ): Promise<HistoryStore> {
-    const db = await database.getClient();
-    if (!database.migrations?.skip) {
-      const directory = resolvePackagePath(
-        '@meshportal/plugin-istio-backend',
-        'migrations',
-      );
-      // Instances starting together race to create Knex's bookkeeping
-      // tables; the loser retries once the winner's migration has finished.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await db.migrate.latest({ directory });
-          break;
-        } catch (error) {
-          if (attempt >= 3) throw error;
-          await new Promise(resolve => setTimeout(resolve, 250 * attempt));
-        }
-      }
-    }
-    return new HistoryStore(db);
+  static async create(database: PluginDatabase): Promise<HistoryStore> {
+    return new HistoryStore(await migratePluginDatabase(database));
   }
 
   /** Inserts rows, ignoring any whose period and subject are already stored. Returns how many were new. */

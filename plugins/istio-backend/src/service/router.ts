@@ -16,9 +16,12 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { AdoptionService } from '../adoption/AdoptionService';
+import { CallerResolver } from '../callers/CallerResolver';
+import { StrictPlanNotifier } from '../notifications/StrictPlanNotifier';
 import { AdoptionHistory } from '../history/AdoptionHistory';
 import { checkHistoryRange, defaultHistoryFrom } from '../history/historyRange';
 import { MeshPostureService } from '../posture/MeshPostureService';
+import { callerRoutes } from './callerRoutes';
 
 /** @public */
 export interface RouterOptions {
@@ -28,6 +31,10 @@ export interface RouterOptions {
   posture: MeshPostureService;
   adoption: AdoptionService;
   history?: AdoptionHistory;
+  /** Callers resolved to owners; absent: those routes are not served. */
+  callers?: CallerResolver;
+  /** "Notify caller owners"; absent: those routes answer 503. */
+  strictPlans?: StrictPlanNotifier;
 }
 
 function optionalString(req: Request, name: string): string | undefined {
@@ -161,6 +168,18 @@ export async function createRouter(
       points: await history.series(from, to, entity),
     } satisfies AdoptionHistoryResponse);
   });
+
+  if (options.callers) {
+    router.use(
+      callerRoutes({
+        httpAuth,
+        permissions,
+        catalog,
+        callers: options.callers,
+        strictPlans: options.strictPlans,
+      }),
+    );
+  }
 
   return router;
 }

@@ -4,6 +4,9 @@ import {
   AdoptionReport,
   ClusterStatusView,
   EntityPosture,
+  NotifyCallerOwnersRequest,
+  NotifyCallerOwnersResponse,
+  ResolvedCallersResponse,
 } from '@meshportal/plugin-istio-common';
 import { AdoptionHistoryPoint } from './types';
 
@@ -13,6 +16,14 @@ export interface EntityName {
   namespace: string;
   name: string;
 }
+
+/**
+ * Whose callers: an entity's workloads, or every workload of a namespace.
+ * @public
+ */
+export type CallersTarget =
+  | { entity: EntityName }
+  | { cluster: string; namespace: string };
 
 /**
  * Reads the mesh posture the istio backend computes.
@@ -28,6 +39,13 @@ export interface IstioApi {
     to: Date;
   }): Promise<AdoptionHistoryPoint[]>;
   getClusters(): Promise<ClusterStatusView[]>;
+  /** The callers STRICT would refuse, with the entities and owners claiming them. */
+  getCallers(target: CallersTarget): Promise<ResolvedCallersResponse>;
+  /** Tells the owners of those callers that the target goes STRICT. */
+  notifyCallerOwners(
+    target: CallersTarget,
+    request: NotifyCallerOwnersRequest,
+  ): Promise<NotifyCallerOwnersResponse>;
 }
 
 /**

@@ -2,7 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import { IstioClient } from './IstioClient';
 
 function client(respond: (url: string) => { status?: number; body: unknown }) {
-  const fetch = jest.fn(async (url: string) => {
+  const fetch = jest.fn(async (url: string, _init?: RequestInit) => {
     const { status = 200, body } = respond(url);
     const text = JSON.stringify(body);
     return {
@@ -27,6 +27,52 @@ function client(respond: (url: string) => { status?: number; body: unknown }) {
 }
 
 describe('IstioClient', () => {
+  it('reads callers of an entity or a namespace, and posts "notify caller owners" to the matching route', async () => {
+    const { api, fetch } = client(url =>
+      url.endsWith('notify-callers')
+        ? { body: { notified: ['group:default/team-ledger'] } }
+        : { body: { callers: [{ sourceWorkload: 'batch' }] } },
+    );
+    const entity = { kind: 'Component', namespace: 'default', name: 'ledger' };
+    const callers = await api.getCallers({ entity });
+    expect(callers).toEqual({
+      callers: [{ sourceWorkload: 'batch', entities: [] }],
+      telemetryUnavailable: [],
+    });
+    await api.getCallers({ cluster: 'eu 1', namespace: 'ledger' });
+    const told = await api.notifyCallerOwners(
+      { cluster: 'eu 1', namespace: 'ledger' },
+      { plannedDate: '2099-01-31' },
+    );
+    expect(told).toEqual({
+      notified: ['group:default/team-ledger'],
+      alreadyNotified: [],
+      unclaimed: [],
+    });
+    await api.notifyCallerOwners({ entity }, { plannedDate: '2099-01-31' });
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend/api/istio/v1/entities/component/default/ledger/callers',
+      'http://backend/api/istio/v1/adoption/callers?cluster=eu+1&namespace=ledger',
+      'http://backend/api/istio/v1/adoption/notify-callers',
+      'http://backend/api/istio/v1/entities/component/default/ledger/notify-callers',
+    ]);
+    const posted = fetch.mock.calls.slice(2).map(([, init]: any) => ({
+      method: init.method,
+      body: JSON.parse(init.body),
+    }));
+    expect(posted).toEqual([
+      {
+        method: 'POST',
+        body: {
+          plannedDate: '2099-01-31',
+          cluster: 'eu 1',
+          namespace: 'ledger',
+        },
+      },
+      { method: 'POST', body: { plannedDate: '2099-01-31' } },
+    ]);
+  });
+
   it('asks for an entity by lower-cased kind and encoded names, and fills missing lists', async () => {
     const { api, fetch } = client(() => ({
       body: {

@@ -1,16 +1,24 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { EntityName, IstioApi } from './IstioApi';
+import { CallersTarget, EntityName, IstioApi } from './IstioApi';
 import {
   AdoptionFilters,
   AdoptionReport,
   ClusterStatusView,
   EntityPosture,
+  NotifyCallerOwnersRequest,
+  NotifyCallerOwnersResponse,
   Readiness,
+  ResolvedCallersResponse,
 } from '@meshportal/plugin-istio-common';
 import { AdoptionHistoryPoint } from './types';
 
 const seg = encodeURIComponent;
+
+const entityPath = (entity: EntityName) =>
+  `/v1/entities/${seg(entity.kind.toLocaleLowerCase('en-US'))}/${seg(
+    entity.namespace,
+  )}/${seg(entity.name)}`;
 
 /** Stands in for a readiness the backend left out. */
 const NO_READINESS: Readiness = {
@@ -92,12 +100,21 @@ export class IstioClient implements IstioApi {
     return (await response.json()) as T;
   }
 
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const base = await this.discoveryApi.getBaseUrl('istio');
+    const response = await this.fetchApi.fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+
   async getEntityPosture(entity: EntityName): Promise<EntityPosture> {
-    const posture = await this.get<EntityPosture>(
-      `/v1/entities/${seg(entity.kind.toLocaleLowerCase('en-US'))}/${seg(
-        entity.namespace,
-      )}/${seg(entity.name)}`,
-    );
+    const posture = await this.get<EntityPosture>(entityPath(entity));
     return {
       ...posture,
       clusters: (posture.clusters ?? []).map(c => ({
@@ -147,6 +164,43 @@ export class IstioClient implements IstioApi {
       .map(historyPoint)
       .filter((p): p is AdoptionHistoryPoint => p !== undefined)
       .sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  async getCallers(target: CallersTarget): Promise<ResolvedCallersResponse> {
+    const body = await this.get<ResolvedCallersResponse>(
+      'entity' in target
+        ? `${entityPath(target.entity)}/callers`
+        : `/v1/adoption/callers?${new URLSearchParams({
+            cluster: target.cluster,
+            namespace: target.namespace,
+          })}`,
+    );
+    return {
+      callers: (body.callers ?? []).map(c => ({
+        ...c,
+        entities: c.entities ?? [],
+      })),
+      telemetryUnavailable: body.telemetryUnavailable ?? [],
+    };
+  }
+
+  async notifyCallerOwners(
+    target: CallersTarget,
+    request: NotifyCallerOwnersRequest,
+  ): Promise<NotifyCallerOwnersResponse> {
+    const body = await this.post<NotifyCallerOwnersResponse>(
+      'entity' in target
+        ? `${entityPath(target.entity)}/notify-callers`
+        : '/v1/adoption/notify-callers',
+      'entity' in target
+        ? request
+        : { ...request, cluster: target.cluster, namespace: target.namespace },
+    );
+    return {
+      notified: body.notified ?? [],
+      alreadyNotified: body.alreadyNotified ?? [],
+      unclaimed: body.unclaimed ?? [],
+    };
   }
 
   async getClusters(): Promise<ClusterStatusView[]> {

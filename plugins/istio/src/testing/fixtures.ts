@@ -236,6 +236,11 @@ export function mockIstioApi(
     getAdoption: jest.fn(pending),
     getAdoptionHistory: jest.fn(async () => []),
     getClusters: jest.fn(async () => []),
+    getCallers: jest.fn(async () => ({
+      callers: [],
+      telemetryUnavailable: [],
+    })),
+    notifyCallerOwners: jest.fn(pending),
     ...overrides,
   } as unknown as jest.Mocked<IstioApi>;
 }

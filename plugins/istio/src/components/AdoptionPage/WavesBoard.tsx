@@ -21,6 +21,7 @@ import {
   UnverifiedReasons,
 } from '../meshStatus';
 import { ToolLinkList } from '../EntityMeshContent/WorkloadsTable';
+import { CallerOwners } from '../CallerOwners';
 
 const useStyles = makeStyles(theme => ({
   board: {
@@ -96,6 +97,16 @@ function BlockersDialog(props: {
             ))}
           </ul>
         )}
+        <Typography variant="subtitle2" component="h3">
+          Callers STRICT would refuse, and their owners
+        </Typography>
+        <CallerOwners
+          target={{
+            cluster: namespace.cluster,
+            namespace: namespace.namespace,
+          }}
+          label={`namespace ${name}`}
+        />
       </DialogContent>
       <DialogActions>
         <Button onClick={props.onClose} color="primary">

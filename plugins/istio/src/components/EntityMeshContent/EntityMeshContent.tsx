@@ -1,5 +1,6 @@
 import { InfoCard, Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -7,6 +8,7 @@ import {
   EntityPosture,
   describeBlocker,
 } from '@meshportal/plugin-istio-common';
+import { CallerOwners } from '../CallerOwners';
 import { StageStatus, UnverifiedReasons, formatAge } from '../meshStatus';
 import { EntityMeshStateView, StaleNotice } from '../states/EntityMeshStates';
 import { useEntityMesh } from '../useEntityMesh';
@@ -168,6 +170,24 @@ export function EntityMeshContent() {
       </Grid>
       <Grid item xs={12}>
         <ReadinessCard posture={posture} />
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Callers STRICT would refuse"
+          subheader="Plaintext callers and callers from outside the mesh, with the catalog entities and owners claiming them"
+          titleTypographyProps={{ component: 'h2' }}
+        >
+          <CallerOwners
+            target={{
+              entity: {
+                kind: entity.kind,
+                namespace: entity.metadata.namespace ?? 'default',
+                name: entity.metadata.name,
+              },
+            }}
+            label={stringifyEntityRef(entity)}
+          />
+        </InfoCard>
       </Grid>
       {posture.clusters.map(c => (
         <Grid item xs={12} key={c.cluster}>
