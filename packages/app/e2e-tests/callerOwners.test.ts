@@ -77,3 +77,53 @@ test('the entity tab names the plaintext caller, its entity and its owner', asyn
       .first(),
   ).toBeVisible();
 });
+
+test('"Notify caller owners" tells customer-channels, and the notice reaches its notifications page', async ({
+  page,
+}, testInfo) => {
+  // The demo's guest belongs to customer-channels (examples/catalog/org.yaml),
+  // so its notifications page is the one of the caller's owner. Each owner
+  // is told once per planned day: a day of its own keeps a rerun honest.
+  const day = new Date(
+    Date.now() + (30 + Math.floor(Math.random() * 300)) * 86_400_000,
+  )
+    .toISOString()
+    .slice(0, 10);
+  await signInAsGuest(page);
+  await openLedgerServiceTab(page);
+  await page.getByRole('button', { name: 'Notify caller owners' }).click();
+  const dialog = page.getByRole('dialog', {
+    name: 'Tell the caller owners that component:default/ledger-service goes STRICT',
+  });
+  await dialog.getByLabel('STRICT planned for').fill(day);
+  await dialog
+    .getByLabel('Note (optional)')
+    .fill('Please remove the DestinationRule that disables TLS.');
+  await dialog.getByRole('button', { name: 'Send notices' }).click();
+  await expect(dialog.getByRole('status')).toContainText(
+    'Notified: group:default/customer-channels.',
+  );
+  await dialog.screenshot({
+    path: testInfo.outputPath('notify-caller-owners.png'),
+  });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Notifications' })
+    .click();
+  const notice = page.getByRole('row').filter({
+    hasText: `component:default/ledger-service goes STRICT mTLS on ${day}`,
+  });
+  await expect(notice).toHaveCount(1);
+  // What the owner must change, for its own workload, under "Show more".
+  await notice.getByText('Show more').click();
+  await expect(notice).toContainText('channels/ledger-export-batch');
+  await expect(notice).toContainText(
+    'Please remove the DestinationRule that disables TLS.',
+  );
+  await page.screenshot({
+    path: testInfo.outputPath('caller-owner-notifications.png'),
+    fullPage: true,
+  });
+});
