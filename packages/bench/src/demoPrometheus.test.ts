@@ -45,7 +45,11 @@ describeWithPrometheus('the demo Prometheus on the Harbor Bank mesh', () => {
       await query(
         `sum by (destination_workload, source_workload_namespace, source_workload, connection_security_policy) (increase(istio_requests_total{reporter="destination",${matchers}}[24h]))`,
       )
-    ).map(r => ({ ...r.metric, count: Number(r.value[1]) }));
+    ).map(r => ({
+      source: `${r.metric.source_workload_namespace}/${r.metric.source_workload}`,
+      policy: r.metric.connection_security_policy,
+      count: Number(r.value[1]),
+    }));
 
   beforeAll(async () => {
     prometheus = await startDemoPrometheus({
@@ -60,39 +64,34 @@ describeWithPrometheus('the demo Prometheus on the Harbor Bank mesh', () => {
 
   it('has ledger-service called in plaintext by the legacy export batch job only', async () => {
     const ledger = await callers('destination_workload="ledger-service"');
-    const plaintext = ledger.filter(
-      c => c.connection_security_policy === 'none',
-    );
-    expect(
-      plaintext.map(c => `${c.source_workload_namespace}/${c.source_workload}`),
-    ).toEqual(['channels/ledger-export-batch']);
+    const plaintext = ledger.filter(c => c.policy === 'none');
+    expect(plaintext.map(c => c.source)).toEqual([
+      'channels/ledger-export-batch',
+    ]);
     // About 12 calls a minute over the day.
     expect(plaintext[0].count).toBeGreaterThan(12 * 1440 * 0.9);
     expect(plaintext[0].count).toBeLessThan(12 * 1440 * 1.1);
     expect(
       ledger
-        .filter(c => c.connection_security_policy === 'mutual_tls')
-        .map(c => c.source_workload)
+        .filter(c => c.policy === 'mutual_tls')
+        .map(c => c.source)
         .sort(),
     ).toEqual([
-      'payments-api-v1',
-      'payments-api-v2',
-      'reconciliation',
-      'statements',
+      'ledger/reconciliation',
+      'ledger/statements',
+      'payments/payments-api-v1',
+      'payments/payments-api-v2',
     ]);
   });
 
   it('has a caller from outside the mesh into channels, and payments reached over mTLS only', async () => {
     const notifications = await callers('destination_workload="notifications"');
     expect(notifications).toContainEqual(
-      expect.objectContaining({
-        source_workload: 'unknown',
-        connection_security_policy: 'none',
-      }),
+      expect.objectContaining({ source: 'unknown/unknown', policy: 'none' }),
     );
     const payments = await callers('destination_workload_namespace="payments"');
     expect(payments.length).toBeGreaterThan(0);
-    expect(new Set(payments.map(c => c.connection_security_policy))).toEqual(
+    expect(new Set(payments.map(c => c.policy))).toEqual(
       new Set(['mutual_tls']),
     );
   });

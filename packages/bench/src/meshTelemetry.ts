@@ -82,14 +82,15 @@ export function telemetryWorkloads(
   const services = objects.filter(o => o.kind === 'Service');
   const workloads = new Map<string, TelemetryWorkload>();
   for (const o of objects) {
-    if (!WORKLOAD_KINDS.has(o.kind)) continue;
-    const namespace = o.metadata.namespace ?? 'default';
+    const name = o.metadata?.name;
+    if (!WORKLOAD_KINDS.has(o.kind ?? '') || !name) continue;
+    const namespace = o.metadata?.namespace ?? 'default';
     const template = o.spec?.template ?? {};
     const podLabels: Record<string, string> = template.metadata?.labels ?? {};
     const own = pods.filter(
       p =>
-        p.metadata.namespace === namespace &&
-        matches(p.metadata.labels ?? {}, o.spec?.selector?.matchLabels),
+        p.metadata?.namespace === namespace &&
+        matches(p.metadata?.labels ?? {}, o.spec?.selector?.matchLabels),
     );
     const proxiedPods = own.filter(p =>
       (p.spec?.containers ?? []).some(
@@ -99,20 +100,20 @@ export function telemetryWorkloads(
     );
     const service = services.find(
       s =>
-        s.metadata.namespace === namespace &&
+        s.metadata?.namespace === namespace &&
         s.spec?.selector &&
         matches(podLabels, s.spec.selector),
     );
     const scraped = proxiedPods[0] ?? own[0];
-    workloads.set(`${namespace}/${o.metadata.name}`, {
+    workloads.set(`${namespace}/${name}`, {
       namespace,
-      name: o.metadata.name,
-      app: podLabels.app ?? o.metadata.name,
+      name,
+      app: podLabels.app ?? name,
       version: podLabels.version ?? 'unknown',
       serviceAccount: template.spec?.serviceAccountName ?? 'default',
       proxied: proxiedPods.length > 0,
       service: service
-        ? `${service.metadata.name}.${namespace}.svc.${clusterDomain}`
+        ? `${service.metadata?.name}.${namespace}.svc.${clusterDomain}`
         : undefined,
       instance: `${scraped?.status?.podIP ?? '0.0.0.0'}:${ENVOY_STATS_PORT}`,
     });
