@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { isDeepStrictEqual } from 'node:util';
 import {
   ClusterProblemReason,
   ClusterSyncStatus,
@@ -87,6 +88,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const keyOf = (o: any) =>
   `${o?.metadata?.namespace ?? ''}/${o?.metadata?.name ?? ''}`;
+
+const withoutVersion = (o: KubeObject) => ({
+  ...o,
+  metadata: { ...o.metadata, resourceVersion: undefined },
+});
+
+/**
+ * Two projections the engine cannot tell apart: a change of a field the
+ * projection drops (most of a pod's status) still bumps resourceVersion.
+ */
+function sameProjection(stored: KubeObject | undefined, next: KubeObject) {
+  return (
+    stored !== undefined &&
+    isDeepStrictEqual(withoutVersion(stored), withoutVersion(next))
+  );
+}
 
 /**
  * Keeps one kind current: a paginated list, then a watch from the list's
@@ -239,8 +256,15 @@ class KindWatcher {
         if (event.type === 'BOOKMARK') return;
         const key = keyOf(event.object);
         if (event.type === 'DELETED') this.items.delete(key);
-        else
-          this.items.set(key, this.kind.project(event.object, this.apiVersion));
+        else {
+          const next = this.kind.project(event.object, this.apiVersion);
+          const unchanged = sameProjection(this.items.get(key), next);
+          // Kept, so the cache holds the latest resourceVersion.
+          this.items.set(key, next);
+          // Status or resourceVersion churn the engine cannot see: nothing
+          // to rebuild (unless this event is the first after a failure).
+          if (unchanged && this.state.state === 'synced') return;
+        }
         this.synced();
         this.changed();
       },

@@ -1,9 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   KubeTestServer,
   startKubeTestServer,
@@ -17,6 +21,7 @@ import { TelemetryService } from '../telemetry/TelemetryService';
 import { MeshPostureService } from './MeshPostureService';
 
 const logger = mockServices.logger.mock();
+const execFileAsync = promisify(execFile);
 const FIXTURE = join(__dirname, '../__fixtures__/demo');
 
 function component(
@@ -526,6 +531,87 @@ describe('MeshPostureService over a Kubernetes API', () => {
       expect(server.secretRequests()).toEqual([]);
     } finally {
       await service.stop();
+    }
+  });
+
+  it('rebuilds nothing for status-only churn, and rebuilds for a label change', async () => {
+    server = await startKubeTestServer();
+    server.loadFiles(join(FIXTURE, 'mesh.yaml'));
+    const dir = await mkdtemp(join(tmpdir(), 'churn-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    server.writeKubeconfig(kubeconfig);
+    const kubectl = (...args: string[]) =>
+      execFileAsync('kubectl', ['--kubeconfig', kubeconfig, ...args]);
+    const cluster = {
+      name: 'kube',
+      url: server.url,
+      authProvider: 'serviceAccount' as const,
+      serviceAccountToken: server.token,
+      caData: Buffer.from(server.caData).toString('base64'),
+      skipTLSVerify: false,
+      grafanaDashboards: {},
+      meshRootNamespace: 'istio-system',
+    };
+    const source = new KubeClusterSource(cluster, logger);
+    const service = new MeshPostureService({
+      clusters: [cluster],
+      sources: [source],
+      telemetry: new TelemetryService(new Map(), '1h', logger),
+      logger,
+      debounceMs: 50,
+    });
+    const built = jest.fn();
+    service.onReport(built);
+    await service.start();
+    try {
+      // Every kind listed and watched, and the rebuilds of the first sync done.
+      await waitFor(
+        async () => server.openWatches() === source.status().kinds.length,
+      );
+      await new Promise(r => setTimeout(r, 300));
+      const before = service.clusterReport('kube');
+      built.mockClear();
+      const cachedVersion = () =>
+        source
+          .objects()
+          .find(o => o.object.metadata?.name === 'checkout-7d9f-abcde')?.object
+          .metadata?.resourceVersion;
+
+      // podIP and conditions are dropped by the projection.
+      await kubectl(
+        'patch',
+        'pod',
+        'checkout-7d9f-abcde',
+        '-n',
+        'shop',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        '{"status":{"podIP":"10.1.2.3","conditions":[{"type":"Ready","status":"True"}]}}',
+      );
+      await waitFor(async () => cachedVersion() === server.resourceVersion());
+      // Well past the 50 ms debounce.
+      await new Promise(r => setTimeout(r, 400));
+      expect(built).not.toHaveBeenCalled();
+      expect(service.clusterReport('kube')).toBe(before);
+
+      await kubectl(
+        'label',
+        'pod',
+        'checkout-7d9f-abcde',
+        '-n',
+        'shop',
+        'churn=label',
+      );
+      await waitFor(async () => service.clusterReport('kube') !== before);
+      expect(built).toHaveBeenCalledTimes(1);
+      const pod = service
+        .clusterReport('kube')!
+        .snapshot.get('Pod', 'shop', 'checkout-7d9f-abcde');
+      expect(pod?.labels.churn).toBe('label');
+    } finally {
+      await service.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
