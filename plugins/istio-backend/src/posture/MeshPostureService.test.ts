@@ -486,6 +486,16 @@ describe('MeshPostureService report listeners', () => {
 
 describe('MeshPostureService over a Kubernetes API', () => {
   let server: KubeTestServer;
+  const clusterOf = (kube: KubeTestServer) => ({
+    name: 'kube',
+    url: kube.url,
+    authProvider: 'serviceAccount' as const,
+    serviceAccountToken: kube.token,
+    caData: Buffer.from(kube.caData).toString('base64'),
+    skipTLSVerify: false,
+    grafanaDashboards: {},
+    meshRootNamespace: 'istio-system',
+  });
   afterEach(async () => {
     await server?.close();
   });
@@ -493,16 +503,7 @@ describe('MeshPostureService over a Kubernetes API', () => {
   it('recomputes the posture when the cluster changes', async () => {
     server = await startKubeTestServer();
     server.loadFiles(join(FIXTURE, 'mesh.yaml'));
-    const cluster = {
-      name: 'kube',
-      url: server.url,
-      authProvider: 'serviceAccount' as const,
-      serviceAccountToken: server.token,
-      caData: Buffer.from(server.caData).toString('base64'),
-      skipTLSVerify: false,
-      grafanaDashboards: {},
-      meshRootNamespace: 'istio-system',
-    };
+    const cluster = clusterOf(server);
     const service = new MeshPostureService({
       clusters: [cluster],
       sources: [new KubeClusterSource(cluster, logger)],
@@ -542,16 +543,7 @@ describe('MeshPostureService over a Kubernetes API', () => {
     server.writeKubeconfig(kubeconfig);
     const kubectl = (...args: string[]) =>
       execFileAsync('kubectl', ['--kubeconfig', kubeconfig, ...args]);
-    const cluster = {
-      name: 'kube',
-      url: server.url,
-      authProvider: 'serviceAccount' as const,
-      serviceAccountToken: server.token,
-      caData: Buffer.from(server.caData).toString('base64'),
-      skipTLSVerify: false,
-      grafanaDashboards: {},
-      meshRootNamespace: 'istio-system',
-    };
+    const cluster = clusterOf(server);
     const source = new KubeClusterSource(cluster, logger);
     const service = new MeshPostureService({
       clusters: [cluster],
