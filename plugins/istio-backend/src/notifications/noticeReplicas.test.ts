@@ -18,9 +18,10 @@ import { MeshPostureService } from '../posture/MeshPostureService';
 import { TelemetryService } from '../telemetry/TelemetryService';
 import { NoticeStore } from './NoticeStore';
 import { RegressionNotifier } from './RegressionNotifier';
+import { StrictPlanNotifier } from './StrictPlanNotifier';
 
 /*
- * Regression notices from several replicas on one PostgreSQL database, and
+ * Notices from several replicas on one PostgreSQL database, and
  * across restarts: every replica compares the same states and would send
  * the same notice; the database lets exactly one of them send it.
  */
@@ -150,6 +151,51 @@ describeWithPostgres(
       expect(rows).toEqual([
         { topic: 'regression', subject: 'component:default/checkout' },
         { topic: 'regression', subject: 'component:default/checkout' },
+      ]);
+    });
+
+    it('tell an owner once that a service goes STRICT when both are asked at the same moment', async () => {
+      const told: NotificationSendOptions[] = [];
+      const notifier = async () =>
+        new StrictPlanNotifier({
+          store: await NoticeStore.create({ getClient: async () => knex }),
+          notifications: {
+            send: async (options: NotificationSendOptions) => {
+              told.push(options);
+            },
+          },
+          logger,
+        });
+      const replicas = await Promise.all([notifier(), notifier()]);
+      const ask = {
+        target: 'component:default/checkout',
+        link: '/catalog/default/component/checkout/service-mesh',
+        callers: [
+          {
+            cluster: 'demo',
+            destination: 'shop/checkout',
+            kind: 'plaintext' as const,
+            sourceNamespace: 'legacy',
+            sourceWorkload: 'ledger',
+            count: 40,
+            entities: [
+              {
+                entityRef: 'component:default/ledger',
+                owner: 'group:default/team-ledger',
+              },
+            ],
+          },
+        ],
+        request: { plannedDate: '2099-05-04' },
+        requestedBy: 'user:default/omar',
+      };
+      const answers = await Promise.all(replicas.map(r => r.notify(ask)));
+      expect(told).toHaveLength(1);
+      expect(answers.flatMap(a => a.notified)).toEqual([
+        'group:default/team-ledger',
+      ]);
+      expect(answers.flatMap(a => a.alreadyNotified)).toEqual([
+        'group:default/team-ledger',
       ]);
     });
   },
