@@ -237,7 +237,9 @@ describe('AdoptionService between requests', () => {
   const alice = mockCredentials.user('user:default/alice');
   const bob = mockCredentials.user('user:default/bob');
 
-  const withoutTime = ({ generatedAt, ...rest }: AdoptionReport) => rest;
+  // The content alone: not when it was built, nor from which report.
+  const withoutTime = ({ generatedAt, reports, ...rest }: AdoptionReport) =>
+    rest;
   /** The summary, checked against a service that starts from nothing. */
   async function summary(
     credentials: BackstageCredentials,
@@ -306,6 +308,18 @@ describe('AdoptionService between requests', () => {
       posture.recompute(source);
       const after = await summary(alice);
       expect(after.totals.workloads).toBe(before.totals.workloads - 1);
+      // Each answer names the report it rests on, and its age.
+      const [origin] = before.reports!;
+      expect(after.reports).toEqual([
+        {
+          cluster: origin.cluster,
+          reportGeneration: origin.reportGeneration + 1,
+          generatedAt: posture
+            .clusterReport(origin.cluster)!
+            .computedAt.toISOString(),
+          ageSeconds: 0,
+        },
+      ]);
       expect(
         after.entities.find(e => e.entityRef === 'component:default/checkout')
           ?.counts.workloads,

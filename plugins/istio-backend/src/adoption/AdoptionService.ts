@@ -41,6 +41,7 @@ import {
   ClusterReport,
   MeshPostureService,
 } from '../posture/MeshPostureService';
+import { reportOrigin } from '../posture/reportOrigin';
 import { partialReason } from '../posture/readiness';
 import { TelemetryService } from '../telemetry/TelemetryService';
 
@@ -523,6 +524,7 @@ export class AdoptionService {
         generatedAt: new Date().toISOString(),
         filters,
         ...remember(this.summaries, key, cached, SUMMARIES).body,
+        reports: reports.map(r => reportOrigin(r, Date.now())),
       };
     }
     const body = this.summarize(
@@ -547,7 +549,12 @@ export class AdoptionService {
       },
       SUMMARIES,
     );
-    return { generatedAt: new Date().toISOString(), filters, ...body };
+    return {
+      generatedAt: new Date().toISOString(),
+      filters,
+      ...body,
+      reports: reports.map(r => reportOrigin(r, Date.now())),
+    };
   }
 
   private summarize(

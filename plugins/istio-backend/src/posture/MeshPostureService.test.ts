@@ -563,6 +563,13 @@ describe('MeshPostureService over a Kubernetes API', () => {
       await new Promise(r => setTimeout(r, 300));
       const before = service.clusterReport('kube');
       built.mockClear();
+      const origin = async () => {
+        const [c] = (await service.entityPosture(component('checkout')))
+          .clusters;
+        return { reportGeneration: c.reportGeneration, at: c.generatedAt };
+      };
+      const first = await origin();
+      expect(first.reportGeneration).toBe(before!.generation);
       const cachedVersion = () =>
         source
           .objects()
@@ -586,6 +593,7 @@ describe('MeshPostureService over a Kubernetes API', () => {
       await new Promise(r => setTimeout(r, 400));
       expect(built).not.toHaveBeenCalled();
       expect(service.clusterReport('kube')).toBe(before);
+      expect(await origin()).toEqual(first);
 
       await kubectl(
         'label',
@@ -597,6 +605,11 @@ describe('MeshPostureService over a Kubernetes API', () => {
       );
       await waitFor(async () => service.clusterReport('kube') !== before);
       expect(built).toHaveBeenCalledTimes(1);
+      const second = await origin();
+      expect(second.reportGeneration).toBe(first.reportGeneration! + 1);
+      expect(second.at >= first.at).toBe(true);
+      const [status] = service.clusterStatuses();
+      expect(status.reportGeneration).toBe(second.reportGeneration);
       const pod = service
         .clusterReport('kube')!
         .snapshot.get('Pod', 'shop', 'checkout-7d9f-abcde');

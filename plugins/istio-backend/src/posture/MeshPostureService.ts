@@ -34,6 +34,7 @@ import { ClusterIndex, refKey } from './ClusterIndex';
 import { EntityWorkloadMapping, entityWorkloadMapping } from './entityMapping';
 import { objectsSelecting } from './entityObjects';
 import { partialReason } from './readiness';
+import { reportOrigin } from './reportOrigin';
 import { policiesSelecting } from './serviceTraffic';
 import { certificateReviewDelay, rootCertificatesOf } from './rootCertificates';
 
@@ -90,6 +91,8 @@ export interface ClusterReport {
   report: Omit<MeshReport, 'problems'>;
   problems: SnapshotProblem[];
   computedAt: Date;
+  /** Counts the cluster's reports from 1: which report an answer comes from. */
+  generation: number;
   objectCount: number;
   /** Lookups over this report, built with it. */
   index: ClusterIndex;
@@ -245,6 +248,7 @@ export class MeshPostureService {
         index: new ClusterIndex(snapshot, report),
         problems,
         computedAt: new Date(this.now),
+        generation: (this.reports.get(source.cluster)?.generation ?? 0) + 1,
         objectCount: entries.length,
       });
     } catch (error) {
@@ -341,6 +345,7 @@ export class MeshPostureService {
       return {
         ...source.status(),
         computedAt: report?.computedAt.toISOString(),
+        reportGeneration: report?.generation,
         objectCount: report?.objectCount ?? 0,
         workloadCount: report?.report.workloads.length ?? 0,
         findingCount: report?.report.findings.length ?? 0,
@@ -471,10 +476,7 @@ export class MeshPostureService {
       prepared.workloads,
     );
     return {
-      ageSeconds: Math.max(
-        0,
-        Math.round((this.now - report.computedAt.getTime()) / 1000),
-      ),
+      ageSeconds: reportOrigin(report, this.now).ageSeconds,
       // Out of date: a kind failing (its last objects served) or syncing.
       stale: status.kinds.some(
         k => k.state === 'error' || k.state === 'pending',
@@ -591,6 +593,7 @@ export class MeshPostureService {
       fixed: {
         cluster: report.cluster,
         generatedAt: report.computedAt.toISOString(),
+        reportGeneration: report.generation,
         workloads: workloads.map(w => ({
           ...w,
           links: links.workload(w.namespace, w.name),

@@ -1,4 +1,5 @@
 import type { Severity } from '../model/findings';
+import type { ClusterReportOrigin } from './clusters';
 import type { ToolLinks } from './entityPosture';
 import type {
   Blocker,
@@ -107,6 +108,11 @@ export interface AdoptionReport {
   unmappedEntities: Array<{ entityRef: string; error: string }>;
   /** Clusters whose traffic could not be read (plaintext callers unknown). */
   telemetryUnavailable: string[];
+  /**
+   * The cluster reports the answer was computed from, one per cluster, with
+   * their age. Optional for older backends.
+   */
+  reports?: ClusterReportOrigin[];
 }
 
 /**

@@ -112,6 +112,8 @@ export interface ClusterSyncStatus {
 export interface ClusterStatusView extends ClusterSyncStatus {
   /** ISO time of the last report; absent before the first one. */
   computedAt?: string;
+  /** The last report's {@link ClusterReportOrigin.reportGeneration}; absent before the first one. */
+  reportGeneration?: number;
   objectCount: number;
   workloadCount: number;
   findingCount: number;
@@ -125,4 +127,21 @@ export interface ClusterStatusView extends ClusterSyncStatus {
  */
 export interface ClusterStatusResponse {
   clusters: ClusterStatusView[];
+}
+
+/**
+ * The cluster report an answer was computed from, and how old it is.
+ * @public
+ */
+export interface ClusterReportOrigin {
+  cluster: string;
+  /**
+   * Counts the cluster's reports from 1 since the backend started: a
+   * higher one is newer, and two answers with the same one rest on the
+   * same objects. Each replica counts its own.
+   */
+  reportGeneration: number;
+  /** When the report was computed (ISO). */
+  generatedAt: string;
+  ageSeconds: number;
 }

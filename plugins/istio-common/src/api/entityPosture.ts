@@ -222,8 +222,15 @@ export interface AppliedObject {
  */
 export interface EntityClusterPosture {
   cluster: string;
+  /** When the report this posture comes from was computed (ISO). */
   generatedAt: string;
   ageSeconds: number;
+  /**
+   * Which report of the cluster this posture comes from, counted from 1
+   * per cluster since the backend started (as `reportGeneration` of
+   * `ClusterReportOrigin`). Optional for older backends.
+   */
+  reportGeneration?: number;
   /** The cluster's cache may be out of date (a kind failing or still syncing). */
   stale: boolean;
   /**
