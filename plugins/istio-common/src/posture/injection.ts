@@ -1,4 +1,8 @@
 import { InjectionDecision } from '../analysis/types';
+import {
+  LabelSelectorObject,
+  labelSelectorMatches,
+} from '../model/labelSelector';
 import { InjectorConfig, InjectorSelector } from '../model/meshConfig';
 import { MeshResource, PodSpec } from '../model/resources';
 import { MeshSnapshot } from '../model/snapshot';
@@ -124,35 +128,7 @@ function injectorSelectorMatches(
   if (Object.keys(matchLabels).length === 0 && expressions.length === 0) {
     return undefined;
   }
-  for (const key of Object.keys(matchLabels)) {
-    if (labels[key] !== String(matchLabels[key])) return false;
-  }
-  for (const expression of expressions) {
-    const key = String(expression?.key ?? '');
-    const values = Array.isArray(expression?.values)
-      ? expression.values.map(String)
-      : [];
-    const has = key in labels;
-    switch (expression?.operator) {
-      case 'In':
-        if (values.length === 0 || !has || !values.includes(labels[key]))
-          return false;
-        break;
-      case 'NotIn':
-        if (values.length === 0 || (has && values.includes(labels[key])))
-          return false;
-        break;
-      case 'Exists':
-        if (values.length > 0 || !has) return false;
-        break;
-      case 'DoesNotExist':
-        if (values.length > 0 || has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return labelSelectorMatches(selector as LabelSelectorObject, labels);
 }
 
 function no(reason: string): InjectionDecision {
