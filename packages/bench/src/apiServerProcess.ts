@@ -19,12 +19,16 @@ type ApiServerCommand =
   | { cmd: 'clear' }
   | { cmd: 'churnStart'; fraction: number; intervalMs: number }
   | { cmd: 'churnStop' }
+  | { cmd: 'churnUpdated' }
+  | { cmd: 'flipPeerAuthentication'; namespace: string }
   | { cmd: 'close' };
 
 /** Runs in the child: answers the parent's commands. */
 export function serveApiServer() {
   let server: KubeTestServer | undefined;
   let pods: any[] = [];
+  // Each namespace's PeerAuthentication, by namespace: the visible change.
+  let peerAuthentications = new Map<string, any>();
   let churn: NodeJS.Timeout | undefined;
   let updated = 0;
   let cursor = 0;
@@ -35,6 +39,11 @@ export function serveApiServer() {
       case 'start': {
         const mesh = generateMesh(command.size, command.seed);
         pods = podsOf(mesh);
+        peerAuthentications = new Map(
+          mesh.objects
+            .filter(o => o.kind === 'PeerAuthentication')
+            .map(o => [o.metadata.namespace, o]),
+        );
         server = await startKubeTestServer({
           latencyMs: command.latencyMs,
           historySize: 50_000,
@@ -71,6 +80,18 @@ export function serveApiServer() {
       case 'churnStop':
         clearInterval(churn);
         return { updated, ticks: tick };
+      case 'churnUpdated':
+        return updated;
+      case 'flipPeerAuthentication': {
+        // STRICT <-> PERMISSIVE: a change every entity of the namespace shows.
+        const pa = peerAuthentications.get(command.namespace);
+        if (!pa)
+          throw new Error(`no PeerAuthentication in ${command.namespace}`);
+        const mode = pa.spec.mtls.mode === 'STRICT' ? 'PERMISSIVE' : 'STRICT';
+        pa.spec = { ...pa.spec, mtls: { mode } };
+        server!.load([pa]);
+        return { name: pa.metadata.name, mode };
+      }
       case 'close':
         clearInterval(churn);
         await server?.close();
@@ -119,6 +140,17 @@ export class ApiServerProcess {
   }
   churnStop() {
     return this.call<{ updated: number; ticks: number }>({ cmd: 'churnStop' });
+  }
+  /** Pod updates written since churnStart. */
+  churnUpdated() {
+    return this.call<number>({ cmd: 'churnUpdated' });
+  }
+  /** Flips the namespace's PeerAuthentication between STRICT and PERMISSIVE. */
+  flipPeerAuthentication(namespace: string) {
+    return this.call<{ name: string; mode: string }>({
+      cmd: 'flipPeerAuthentication',
+      namespace,
+    });
   }
   async close() {
     await this.call<null>({ cmd: 'close' }).catch(() => undefined);

@@ -23,7 +23,7 @@ import { runInNewContext } from 'node:vm';
 import { ApiServerProcess } from './apiServerProcess';
 import { Entity, generateMesh, sideBySideSize } from './mesh';
 import { ClientProcess } from './clientProcess';
-import { BenchRequest, RunFigures } from './measure';
+import { BenchRequest, RunFigures, percentile } from './measure';
 
 const LATENCY_MS = 10;
 const SAMPLE_ENTITIES = 50;
@@ -206,6 +206,128 @@ interface LoadResult {
   figures: RunFigures;
   podUpdates: number;
   seconds: number;
+  visible: VisibilityFigures;
+}
+
+/** Issue 14: an API server write shows on the posture route within this. */
+const VISIBLE_P99_TARGET_MS = 5000;
+/** A write every this many milliseconds while the load runs. */
+const VISIBLE_INTERVAL_MS = 3000;
+/** Writes are timed until at least this many, the churn going on. */
+const VISIBLE_MIN_SAMPLES = 10;
+/** A write not visible after this long counts as this long. */
+const VISIBLE_TIMEOUT_MS = 60_000;
+
+/** Delays from an API server write to the posture route showing it. */
+interface VisibilityFigures {
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Writes never seen within the timeout (counted at the timeout). */
+  unseen: number;
+  /** How long the churn ran while they were timed. */
+  seconds: number;
+}
+
+/** The entity's namespace, from the PeerAuthentication its posture applies. */
+async function peerAuthenticationNamespace(
+  url: string,
+  name: string,
+): Promise<string | undefined> {
+  const posture: any = await fetch(`${url}${istio.request(name).path}`, {
+    headers: HEADER,
+  }).then(r => r.json());
+  return posture.clusters
+    ?.flatMap((c: any) => c.objects ?? [])
+    .find((o: any) => o.kind === 'PeerAuthentication')?.metadata.namespace;
+}
+
+/** Whether the entity's posture applies the PeerAuthentication in that mode. */
+async function showsMode(
+  url: string,
+  entity: string,
+  pa: { namespace: string; name: string; mode: string },
+): Promise<boolean> {
+  const res = await fetch(`${url}${istio.request(entity).path}`, {
+    headers: HEADER,
+  });
+  if (!res.ok) return false;
+  const posture: any = await res.json();
+  return posture.clusters.some((c: any) =>
+    (c.objects ?? []).some(
+      (o: any) =>
+        o.kind === 'PeerAuthentication' &&
+        o.metadata.namespace === pa.namespace &&
+        o.metadata.name === pa.name &&
+        o.spec?.mtls?.mode === pa.mode,
+    ),
+  );
+}
+
+/**
+ * Change to visible: every few seconds, flips one namespace's
+ * PeerAuthentication on the API server, then polls an entity of that
+ * namespace until its posture shows the new mode. The clock starts before
+ * the write is sent, so the figure is an upper bound. Runs until `done`
+ * resolves and at least VISIBLE_MIN_SAMPLES writes are timed.
+ */
+async function timeChangeToVisible(
+  url: string,
+  api: ApiServerProcess,
+  sample: string[],
+  done: Promise<unknown>,
+): Promise<VisibilityFigures> {
+  const targets: Array<{ entity: string; namespace: string }> = [];
+  for (const entity of sample) {
+    const namespace = await peerAuthenticationNamespace(url, entity);
+    if (namespace && !targets.some(t => t.namespace === namespace)) {
+      targets.push({ entity, namespace });
+    }
+  }
+  if (!targets.length) throw new Error('no entity shows a PeerAuthentication');
+  let finished = false;
+  done.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  const started = Date.now();
+  const delays: number[] = [];
+  let unseen = 0;
+  while (!finished || delays.length < VISIBLE_MIN_SAMPLES) {
+    const { entity, namespace } = targets[delays.length % targets.length];
+    const writeAt = performance.now();
+    const pa = { namespace, ...(await api.flipPeerAuthentication(namespace)) };
+    let delay = 0;
+    for (;;) {
+      if (await showsMode(url, entity, pa)) {
+        delay = performance.now() - writeAt;
+        break;
+      }
+      if (performance.now() - writeAt > VISIBLE_TIMEOUT_MS) {
+        delay = VISIBLE_TIMEOUT_MS;
+        unseen++;
+        break;
+      }
+      await new Promise(r => setTimeout(r, 50));
+    }
+    delays.push(delay);
+    const wait = VISIBLE_INTERVAL_MS - (performance.now() - writeAt);
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
+  }
+  delays.sort((a, b) => a - b);
+  return {
+    samples: delays.length,
+    p50: percentile(delays, 0.5),
+    p99: percentile(delays, 0.99),
+    max: delays[delays.length - 1],
+    unseen,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function visibleVerdict(v: VisibilityFigures): string {
+  return v.p99 <= VISIBLE_P99_TARGET_MS && !v.unseen ? 'met' : 'missed';
 }
 
 async function waitForSync(url: string, timeoutMs: number): Promise<void> {
@@ -420,7 +542,7 @@ async function runLoad(
   });
   await api.churnStart(0.01, 1000);
   const started = Date.now();
-  const figures = await client.cannon({
+  const load = client.cannon({
     baseUrl: url,
     headers: HEADER,
     requests,
@@ -428,14 +550,28 @@ async function runLoad(
     amount: 20_000,
     durationSeconds: 300,
   });
+  const visibility = timeChangeToVisible(url, api, sample, load);
+  const figures = await load;
   const seconds = (Date.now() - started) / 1000;
-  const { updated } = await api.churnStop();
+  const updated = await api.churnUpdated();
+  // The churn goes on until enough writes are timed.
+  const visible = await visibility;
+  await api.churnStop();
   process.stderr.write(
     `  load: ${figures.requests} requests, ${figures.errors} errors, p99 ${
       figures.p99
     } ms, ${updated} pod updates in ${seconds.toFixed(0)} s\n`,
   );
-  return { pods, clients: 100, figures, podUpdates: updated, seconds };
+  process.stderr.write(
+    `  change to visible: ${visible.samples} writes, p50 ${visible.p50.toFixed(
+      0,
+    )} p99 ${visible.p99.toFixed(0)} max ${visible.max.toFixed(0)} ms, ${
+      visible.unseen
+    } unseen: ${visibleVerdict(visible)} (target p99 <= ${
+      VISIBLE_P99_TARGET_MS / 1000
+    } s)\n`,
+  );
+  return { pods, clients: 100, figures, podUpdates: updated, seconds, visible };
 }
 
 function ratioOf(a: number, b: number): string {
@@ -545,6 +681,23 @@ function loadTable(results: SizeResult[]): string {
         )} | ${l.figures.rps.toFixed(0)} | ${
           l.podUpdates
         } | ${l.seconds.toFixed(0)} |`,
+    ),
+    '',
+    `Change to visible, during that load: one write at a time, at least ${
+      VISIBLE_INTERVAL_MS / 1000
+    } s apart, flips one namespace's PeerAuthentication between STRICT and PERMISSIVE on the API server, and an entity of that namespace is polled (every 50 ms) until its posture's \`objects\` show the new mode; timed from before the write is sent, at least ${VISIBLE_MIN_SAMPLES} writes (the churn goes on after the requests until then). Target (issue 14): p99 <= ${
+      VISIBLE_P99_TARGET_MS / 1000
+    } s.`,
+    '',
+    '| Pods | Writes | p50 (ms) | p99 (ms) | max (ms) | Never seen (60 s) | Seconds of churn | Target |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...loads.map(
+      ({ pods, visible: v }) =>
+        `| ${pods} | ${v.samples} | ${v.p50.toFixed(0)} | ${v.p99.toFixed(
+          0,
+        )} | ${v.max.toFixed(0)} | ${v.unseen} | ${v.seconds.toFixed(
+          0,
+        )} | ${visibleVerdict(v)} |`,
     ),
   ].join('\n');
 }

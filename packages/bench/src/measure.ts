@@ -17,7 +17,8 @@ export interface BenchRequest {
   body?: string;
 }
 
-function percentile(sorted: number[], p: number): number {
+/** The p-th (0 to 1) value of ascending `sorted`; 0 when empty. */
+export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
